@@ -1,0 +1,124 @@
+import type { z } from "zod";
+import type { ConnectionKind } from "./connection-kinds";
+import type { Item, JsonValue, NodeOutput } from "./items";
+
+/** A port of a node: a `main` input/output or a sub-connection it accepts or supplies. */
+export interface PortDeclaration {
+  kind: ConnectionKind;
+  /** Label shown in the editor ("true", "false", "loop", "done", "Model"). */
+  name?: string;
+  /** For sub-connection inputs: the workflow is invalid without one. */
+  required?: boolean;
+  /** For sub-connection inputs: how many sources may connect (1 for a model or a memory). */
+  maxConnections?: number;
+}
+
+export type NodeGroup = "trigger" | "flow" | "transform" | "core" | "ai";
+
+/** UI hints for one parameter path; the editor renders a form from the schema plus these. */
+export interface ParameterHint {
+  label?: string;
+  placeholder?: string;
+  description?: string;
+  /** Rendered as a code editor (and never evaluated as an expression). */
+  editor?: "code" | "json" | "text";
+  /** Show only when another parameter has one of these values. */
+  displayWhen?: Record<string, Array<string | number | boolean>>;
+}
+
+export interface NodeLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** What a paused node hands to the human (or the timer), and what it receives back on resume. */
+export type PauseRequest =
+  | { kind: "approval"; message: string; data: JsonValue }
+  | { kind: "timer"; resumeAt: string };
+
+export type ResumeValue =
+  | { kind: "approval"; decision: "approve" | "reject"; data?: JsonValue; comment?: string }
+  | { kind: "timer" };
+
+export interface WorkflowReference {
+  /** A stored workflow's id, or a path to a workflow file (CLI only). */
+  source: "id" | "file";
+  value: string;
+}
+
+/**
+ * What the engine hands a node's `execute`. A node never imports the engine; everything it may touch comes through here.
+ */
+export interface ExecuteContext<Parameters> {
+  node: { id: string; name: string; type: string };
+  execution: { id: string; mode: "manual" | "trigger" | "cli" | "subworkflow"; workspaceId: string };
+  workflow: { id?: string; name: string };
+  /** Items on each main input (index = input index). `null` where that input did not fire. */
+  inputs: Array<Item[] | null>;
+  /** Shorthand for the items on input 0. */
+  items: Item[];
+  /**
+   * The node's parameters with every `{{ expression }}` resolved for one item, parsed by the node's schema.
+   * Without an index: resolved against the first item (what "run once for all items" nodes use).
+   */
+  parameters(itemIndex?: number): Parameters;
+  /** The parameters as written, before expressions: for nodes that evaluate code themselves. */
+  rawParameters: Record<string, unknown>;
+  /** `executionId:nodeName:attempt` — nodes with side effects pass it downstream (HTTP sends `Idempotency-Key`). */
+  idempotencyKey: string;
+  attempt: number;
+  signal: AbortSignal;
+  logger: NodeLogger;
+  /**
+   * Pauses the execution. Returns the value it is resumed with. Only nodes declared `pauses: true` may call it,
+   * and only before any other effect: on resume the node runs again from the top and this call returns the resume value.
+   */
+  pause(request: PauseRequest): ResumeValue;
+  /** Runs another workflow to completion and returns its last node's output items. */
+  runWorkflow(reference: WorkflowReference, items: Item[]): Promise<Item[]>;
+  /** Milliseconds left before the execution's timeout (Infinity when none). */
+  timeRemaining(): number;
+}
+
+export interface NodeDefinition<Schema extends z.ZodType = z.ZodType> {
+  type: string;
+  version: number;
+  displayName: string;
+  description: string;
+  group: NodeGroup;
+  /** A lucide icon name. */
+  icon: string;
+  aliases?: string[];
+  /** Marks a node that starts executions. Every workflow needs one. */
+  trigger?: boolean;
+  inputs: PortDeclaration[];
+  /** Outputs may depend on the parameters (Switch has one per rule, plus fallback). */
+  outputs: PortDeclaration[] | ((parameters: z.infer<Schema>) => PortDeclaration[]);
+  parameters: Schema;
+  parameterHints?: Record<string, ParameterHint>;
+  /** Parameter keys whose strings are code, not templates: never expression-evaluated. */
+  rawParameterKeys?: string[];
+  /** Ends a segment: the execution is checkpointed right after this node runs (HTTP, model calls, sub-workflows). */
+  sideEffects: boolean;
+  /** Calls `context.pause()`: starts a segment of its own. */
+  pauses?: boolean;
+  /** May close a cycle through `main` (Loop Over Items). */
+  loop?: boolean;
+  execute(context: ExecuteContext<z.infer<Schema>>): Promise<NodeOutput> | NodeOutput;
+}
+
+/** Erases the parameter type so definitions of different nodes fit one registry array. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds definitions of many parameter types
+export type AnyNodeDefinition = NodeDefinition<any>;
+
+/** Declares a node with its parameter type inferred from its schema. */
+export function defineNode<Schema extends z.ZodType>(definition: NodeDefinition<Schema>): NodeDefinition<Schema> {
+  return definition;
+}
+
+export function outputsOf(definition: AnyNodeDefinition, parameters: unknown): PortDeclaration[] {
+  return typeof definition.outputs === "function" ? definition.outputs(parameters) : definition.outputs;
+}
+
+export type NodeRegistry = ReadonlyMap<string, AnyNodeDefinition>;
