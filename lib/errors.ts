@@ -140,3 +140,31 @@ export class ExecutionCancelledError extends HetumindError {
     super("execution_cancelled", `The execution was cancelled`, { executionId });
   }
 }
+
+/** An outbound HTTP request (guarded fetch) ran past its time budget: connect, redirects and body together. */
+export class HttpTimeoutError extends HetumindError {
+  constructor(message: string, fields: ErrorFields & { url: string; timeoutMs: number }) {
+    super("http_timeout", message, fields);
+  }
+}
+
+/** An outbound HTTP response body (after decompression) was larger than the cap. */
+export class HttpResponseTooLargeError extends HetumindError {
+  constructor(message: string, fields: ErrorFields & { url: string; maxBytes: number }) {
+    super("http_response_too_large", message, fields);
+  }
+}
+
+/** An outbound HTTP request was redirected more times than allowed. */
+export class HttpTooManyRedirectsError extends HetumindError {
+  constructor(message: string, fields: ErrorFields & { url: string; maxRedirects: number }) {
+    super("http_too_many_redirects", message, fields);
+  }
+}
+
+/** An environment variable has a value that cannot be used. `fields.variable` names it. */
+export class EnvironmentVariableError extends HetumindError {
+  constructor(message: string, fields: ErrorFields & { variable: string }, options?: { cause?: unknown }) {
+    super("env_invalid", message, fields, options);
+  }
+}
