@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { ConnectionKind } from "./connection-kinds";
-import type { Item, JsonValue, NodeOutput } from "./items";
+import type { Item, JsonObject, JsonValue, NodeOutput } from "./items";
 
 /** A port of a node: a `main` input/output or a sub-connection it accepts or supplies. */
 export interface PortDeclaration {
@@ -77,6 +77,11 @@ export interface ExecuteContext<Parameters> {
   pause(request: PauseRequest): ResumeValue;
   /** Runs another workflow to completion and returns its last node's output items. */
   runWorkflow(reference: WorkflowReference, items: Item[]): Promise<Item[]>;
+  /**
+   * This node's memory across its activations within one execution (Loop Over Items keeps its batches here).
+   * JSON only; mutate it in place; it is checkpointed with the execution.
+   */
+  state: JsonObject;
   /** Milliseconds left before the execution's timeout (Infinity when none). */
   timeRemaining(): number;
 }

@@ -1,0 +1,39 @@
+import type { AnyNodeDefinition, NodeRegistry } from "@/lib/workflow/node-definition";
+import { aggregate } from "./aggregate/definition";
+import { code } from "./code/definition";
+import { executeWorkflow } from "./execute-workflow/definition";
+import { filter } from "./filter/definition";
+import { httpRequest } from "./http-request/definition";
+import { humanApproval } from "./human-approval/definition";
+import { ifNode } from "./if/definition";
+import { loopOverItems } from "./loop-over-items/definition";
+import { manualTrigger } from "./manual-trigger/definition";
+import { merge } from "./merge/definition";
+import { noOp } from "./no-op/definition";
+import { set } from "./set/definition";
+import { splitOut } from "./split-out/definition";
+import { stopAndError } from "./stop-and-error/definition";
+import { switchNode } from "./switch/definition";
+import { wait } from "./wait/definition";
+
+/** Every node type. Adding a node is one folder and one line here. */
+export const nodeDefinitions: readonly AnyNodeDefinition[] = [
+  manualTrigger,
+  set,
+  ifNode,
+  switchNode,
+  merge,
+  loopOverItems,
+  filter,
+  aggregate,
+  splitOut,
+  code,
+  httpRequest,
+  noOp,
+  wait,
+  humanApproval,
+  stopAndError,
+  executeWorkflow,
+];
+
+export const nodeRegistry: NodeRegistry = new Map(nodeDefinitions.map((definition) => [definition.type, definition]));
