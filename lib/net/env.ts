@@ -1,0 +1,36 @@
+/**
+ * The environment variables that shape outbound HTTP, read at call time (never cached at import), validated with zod.
+ */
+import { z } from "zod";
+import { EnvironmentVariableError } from "../errors";
+
+export const ALLOW_PRIVATE_NETWORK_VARIABLE = "HETUMIND_ALLOW_PRIVATE_NETWORK";
+
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(["", "true", "false", "1", "0", "yes", "no", "on", "off"]))
+  .transform((value) => value === "true" || value === "1" || value === "yes" || value === "on");
+
+const netEnvironmentSchema = z.object({
+  [ALLOW_PRIVATE_NETWORK_VARIABLE]: flag.optional().transform((value) => value ?? false),
+});
+
+export interface NetEnvironment {
+  /** `HETUMIND_ALLOW_PRIVATE_NETWORK=true`: the guarded fetch may reach loopback, private and link-local addresses. */
+  allowPrivateNetwork: boolean;
+}
+
+/** Reads the network settings from `environment` (default `process.env`). Throws `EnvironmentVariableError` on a bad value. */
+export function readNetEnvironment(environment: NodeJS.ProcessEnv = process.env): NetEnvironment {
+  const parsed = netEnvironmentSchema.safeParse({ [ALLOW_PRIVATE_NETWORK_VARIABLE]: environment[ALLOW_PRIVATE_NETWORK_VARIABLE] });
+  if (!parsed.success) {
+    throw new EnvironmentVariableError(
+      `${ALLOW_PRIVATE_NETWORK_VARIABLE} must be true or false (got "${environment[ALLOW_PRIVATE_NETWORK_VARIABLE]}")`,
+      { variable: ALLOW_PRIVATE_NETWORK_VARIABLE },
+      { cause: parsed.error },
+    );
+  }
+  return { allowPrivateNetwork: parsed.data[ALLOW_PRIVATE_NETWORK_VARIABLE] };
+}
