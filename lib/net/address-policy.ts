@@ -86,6 +86,10 @@ export function isIpAddress(host: string): boolean {
 /** Judges one literal IP address (v4 or v6, brackets allowed). Throws on something that is not an address. */
 export function classifyAddress(input: string): AddressVerdict {
   const text = unbracket(input);
+  // ipaddr.js reads `::a.b.c.d` as `::ffff:a.b.c.d`; it is the deprecated IPv4-compatible form, which no one should reach.
+  if (/^::(\d{1,3}\.){3}\d{1,3}$/.test(text)) {
+    return { allowed: false, address: text, category: "ipv4-compatible", description: DESCRIPTIONS["ipv4-compatible"] };
+  }
   const parsed = ipaddr.parse(text);
   const address = parsed.toString();
   const refused = (category: AddressCategory): AddressVerdict => ({
