@@ -1,0 +1,280 @@
+import { isGraphInterrupt } from "@langchain/langgraph";
+import type { z } from "zod";
+import { ExecutionCancelledError, ExecutionTimeoutError, HetumindError, NodeExecutionError } from "@/lib/errors";
+import { resolveParameters, type ExpressionData } from "@/lib/workflow/expressions";
+import type { Item, JsonObject, NodeOutput } from "@/lib/workflow/items";
+import type { ExecuteContext, NodeLogger, PauseRequest, ResumeValue, WorkflowReference } from "@/lib/workflow/node-definition";
+import type { CompiledNode, CompiledWorkflow } from "./compiled-workflow";
+import type { Activation, InputSource, NodeRunRecord, RunState, SerializedError } from "./run-state";
+import { pickReadyActivation } from "./readiness";
+
+/** Everything a segment needs from the execution around it. */
+export interface SegmentEnvironment {
+  compiled: CompiledWorkflow;
+  executionId: string;
+  workspaceId: string;
+  mode: ExecuteContext<unknown>["execution"]["mode"];
+  signal: AbortSignal;
+  /** Epoch ms after which the execution fails with a timeout; Infinity for none. */
+  deadline: number;
+  /** A segment also ends (and is checkpointed) after this much pure computation. */
+  timeBudgetMs: number;
+  /** How many times loop nodes may run in one execution. */
+  maxLoopTurns: number;
+  /** Keep each node's output items for the UI (`settings.saveExecution` !== "none"). */
+  saveOutputs: boolean;
+  logger: NodeLogger;
+  isCancelled(): boolean;
+  pause(request: PauseRequest): ResumeValue;
+  runWorkflow(reference: WorkflowReference, items: Item[], caller: { node: string; idempotencyKey: string }): Promise<Item[]>;
+  /** Waits between retries; injectable so tests need not sleep. */
+  sleep(ms: number): Promise<void>;
+}
+
+export interface SegmentResult {
+  state: RunState;
+  runs: NodeRunRecord[];
+}
+
+export function serializeError(error: unknown, node?: string): SerializedError {
+  if (HetumindError.isInstance(error)) {
+    return { message: error.message, code: error.code, node: (error.fields.node as string | undefined) ?? node, fields: error.fields };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { message, code: "node_failed", node };
+}
+
+/** Wraps what a node threw so that it always names the node. */
+function asNodeError(error: unknown, node: string): HetumindError {
+  if (HetumindError.isInstance(error)) {
+    if (error.fields.node === undefined) {
+      const message = error.message.startsWith(`Node "${node}"`) ? error.message : `Node "${node}": ${error.message}`;
+      return new NodeExecutionError(message, { ...error.fields, node }, { cause: error, code: error.code });
+    }
+    return error;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new NodeExecutionError(`Node "${node}": ${message}`, { node }, { cause: error });
+}
+
+function countItems(lists: Array<Item[] | null>): number {
+  return lists.reduce((sum, list) => sum + (list?.length ?? 0), 0);
+}
+
+class SegmentRun {
+  readonly state: RunState;
+  readonly runs: NodeRunRecord[] = [];
+
+  constructor(previous: RunState, private readonly env: SegmentEnvironment) {
+    // Shallow copies: LangGraph keeps the previous value; items themselves are never mutated by nodes.
+    this.state = {
+      ...previous,
+      stack: [...previous.stack],
+      outputs: { ...previous.outputs },
+      runCounts: { ...previous.runCounts },
+      nodeState: { ...previous.nodeState },
+      segments: previous.segments + 1,
+    };
+  }
+
+  private expressionData(activation: Activation, itemIndex: number): ExpressionData {
+    const inputItems = activation.inputs[0] ?? activation.inputs.find((input) => input !== null) ?? [];
+    return {
+      item: inputItems[itemIndex],
+      itemIndex,
+      inputItems,
+      nodeOutput: (name) => this.state.outputs[name],
+      executionId: this.env.executionId,
+      workflow: { id: this.env.compiled.workflow.id, name: this.env.compiled.workflow.name },
+      now: new Date(),
+    };
+  }
+
+  private context(compiled: CompiledNode, activation: Activation, attempt: number, nodeState: JsonObject): ExecuteContext<unknown> {
+    const { node, definition } = compiled;
+    const env = this.env;
+    const cache = new Map<number, unknown>();
+    const idempotencyKey = `${env.executionId}:${node.name}:${attempt}`;
+    const items = activation.inputs[0] ?? [];
+    return {
+      node: { id: node.id, name: node.name, type: node.type },
+      execution: { id: env.executionId, mode: env.mode, workspaceId: env.workspaceId },
+      workflow: { id: env.compiled.workflow.id, name: env.compiled.workflow.name },
+      inputs: activation.inputs,
+      items,
+      parameters: (itemIndex = 0) => {
+        if (compiled.staticParameters !== undefined) return compiled.staticParameters;
+        const cached = cache.get(itemIndex);
+        if (cached !== undefined) return cached;
+        const resolved = resolveParameters(node.parameters, this.expressionData(activation, itemIndex), {
+          node: node.name,
+          rawKeys: compiled.rawParameterKeys,
+        });
+        const parsed = (definition.parameters as z.ZodType).safeParse(resolved);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          const parameter = issue.path.map(String).join(".");
+          throw new NodeExecutionError(`Node "${node.name}": parameter "${parameter}" (item ${itemIndex}): ${issue.message}`, { node: node.name, parameter }, { code: "parameter_invalid" });
+        }
+        cache.set(itemIndex, parsed.data);
+        return parsed.data;
+      },
+      rawParameters: node.parameters,
+      nodeOutput: (name: string) => this.state.outputs[name],
+      idempotencyKey,
+      attempt,
+      signal: env.signal,
+      logger: env.logger,
+      pause: (request) => env.pause(request),
+      runWorkflow: (reference, input) => env.runWorkflow(reference, input, { node: node.name, idempotencyKey }),
+      state: nodeState,
+      timeRemaining: () => env.deadline - Date.now(),
+    };
+  }
+
+  /** Runs one node with its retries; returns its output or the final error. */
+  private async execute(compiled: CompiledNode, activation: Activation): Promise<{ output: NodeOutput; attempt: number; error?: HetumindError; nodeState: JsonObject }> {
+    const { node, definition } = compiled;
+    const maxTries = node.retryOnFail ? (node.maxTries ?? 3) : 1;
+    let lastError: HetumindError | undefined;
+    for (let attempt = 1; attempt <= maxTries; attempt++) {
+      const nodeState = structuredClone(this.state.nodeState[node.name] ?? {});
+      try {
+        const output = await definition.execute(this.context(compiled, activation, attempt, nodeState));
+        return { output, attempt, nodeState };
+      } catch (error) {
+        if (isGraphInterrupt(error)) throw error;
+        lastError = asNodeError(error, node.name);
+        this.env.logger.warn("node attempt failed", { executionId: this.env.executionId, node: node.name, attempt, error: lastError.message });
+        if (this.env.signal.aborted) break;
+        if (attempt < maxTries) await this.env.sleep(node.waitBetweenTries ?? 1000);
+      }
+    }
+    return { output: [], attempt: maxTries, error: lastError, nodeState: this.state.nodeState[node.name] ?? {} };
+  }
+
+  private keepOutput(name: string): boolean {
+    const referenced = this.env.compiled.referencedOutputs;
+    return referenced === "all" || referenced.has(name);
+  }
+
+  private arrive(target: string, index: number, items: Item[], source: InputSource): void {
+    const compiled = this.env.compiled.nodes.get(target);
+    if (!compiled) return;
+    if (compiled.inputCount > 1) {
+      const waiting = this.state.stack.find((activation) => activation.node === target && activation.inputs[index] === null);
+      if (waiting) {
+        waiting.inputs = waiting.inputs.map((input, position) => (position === index ? items : input));
+        waiting.sources = waiting.sources.map((entry, position) => (position === index ? source : entry));
+        return;
+      }
+    }
+    const slots = Math.max(compiled.inputCount, 1);
+    const inputs: Array<Item[] | null> = Array.from({ length: slots }, (_, position) => (position === index ? items : null));
+    const sources: Array<InputSource | null> = Array.from({ length: slots }, (_, position) => (position === index ? source : null));
+    this.state.stack.push({ node: target, inputs, sources });
+  }
+
+  private fail(error: SerializedError): void {
+    this.state.failed = error;
+    this.state.done = true;
+    this.state.stack = [];
+  }
+
+  /** Runs nodes until the workflow ends or a segment boundary: after a side effect, before a pause, at the time budget. */
+  async run(): Promise<SegmentResult> {
+    const started = performance.now();
+    let ran = 0;
+    while (this.state.stack.length > 0) {
+      const position = pickReadyActivation(this.env.compiled, this.state.stack);
+      const activation = this.state.stack[position];
+      const compiled = this.env.compiled.nodes.get(activation.node)!;
+      const { node, definition } = compiled;
+      if (ran > 0 && definition.pauses && !node.disabled) break;
+      if (ran > 0 && performance.now() - started > this.env.timeBudgetMs) break;
+      if (this.env.isCancelled()) {
+        this.fail(serializeError(new ExecutionCancelledError(this.env.executionId)));
+        break;
+      }
+      if (Date.now() > this.env.deadline) {
+        const seconds = this.env.compiled.workflow.settings.executionTimeout ?? 0;
+        this.fail(serializeError(new ExecutionTimeoutError(this.env.executionId, seconds), node.name));
+        break;
+      }
+      if (definition.loop) {
+        this.state.loopTurns += 1;
+        if (this.state.loopTurns > this.env.maxLoopTurns) {
+          this.fail({ code: "loop_limit", node: node.name, message: `Node "${node.name}": the loop turned more than ${this.env.maxLoopTurns} times (settings.maxLoopIterations)` });
+          break;
+        }
+      }
+      this.state.stack.splice(position, 1);
+      ran += 1;
+
+      const runIndex = this.state.runCounts[node.name] ?? 0;
+      this.state.runCounts[node.name] = runIndex + 1;
+      const startedAt = new Date();
+      const clock = performance.now();
+      let output: NodeOutput;
+      let attempt = 1;
+      let error: HetumindError | undefined;
+      if (node.disabled) {
+        output = [activation.inputs[0] ?? []];
+      } else {
+        const result = await this.execute(compiled, activation);
+        output = result.output;
+        attempt = result.attempt;
+        error = result.error;
+        if (Object.keys(result.nodeState).length > 0) this.state.nodeState[node.name] = result.nodeState;
+        else delete this.state.nodeState[node.name];
+      }
+      if (error && (node.onError === "continue" || node.onError === "continueRegularOutput" || node.onError === "continueErrorOutput")) {
+        output = [[{ json: { error: error.message }, error: { message: error.message, code: error.code } }]];
+        error = undefined;
+      }
+      if (!error && node.alwaysOutputData && countItems(output) === 0) output = [[{ json: {} }]];
+      const durationMs = performance.now() - clock;
+      this.runs.push({
+        nodeName: node.name,
+        nodeType: node.type,
+        runIndex,
+        attempt,
+        status: error ? "failed" : "succeeded",
+        startedAt,
+        finishedAt: new Date(startedAt.getTime() + durationMs),
+        durationMs,
+        itemsIn: countItems(activation.inputs),
+        itemsOut: countItems(output),
+        input: activation.sources,
+        output: this.env.saveOutputs ? output : null,
+        error: error ? serializeError(error, node.name) : null,
+      });
+      if (error) {
+        this.env.logger.error("node failed", { executionId: this.env.executionId, node: node.name, workspaceId: this.env.workspaceId, error: error.message });
+        this.fail(serializeError(error, node.name));
+        break;
+      }
+      this.state.lastNode = node.name;
+      this.state.lastOutput = output.find((list) => list && list.length > 0) ?? [];
+      if (this.keepOutput(node.name)) this.state.outputs[node.name] = output[0] ?? [];
+      // Depth-first: output 0's targets are pushed last so that they run first.
+      for (let outputIndex = compiled.outgoing.length - 1; outputIndex >= 0; outputIndex--) {
+        const items = output[outputIndex];
+        if (!items || items.length === 0) continue;
+        const targets = compiled.outgoing[outputIndex];
+        for (let targetIndex = targets.length - 1; targetIndex >= 0; targetIndex--) {
+          const target = targets[targetIndex];
+          this.arrive(target.node, target.index, items, { node: node.name, output: outputIndex, run: runIndex });
+        }
+      }
+      if (definition.sideEffects && !node.disabled) break;
+    }
+    if (this.state.stack.length === 0) this.state.done = true;
+    return { state: this.state, runs: this.runs };
+  }
+}
+
+/** Runs one segment of an execution: the interpreter body of the compiled graph's single LangGraph node. */
+export function runSegment(previous: RunState, env: SegmentEnvironment): Promise<SegmentResult> {
+  return new SegmentRun(previous, env).run();
+}
