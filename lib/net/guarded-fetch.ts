@@ -41,6 +41,8 @@ export interface GuardedFetchOptions extends NetworkPolicyOptions {
   decompress?: boolean;
   /** Header names (besides Authorization, Cookie, Proxy-Authorization) dropped when a redirect leaves the origin. */
   credentialHeaders?: readonly string[];
+  /** Certificate authorities (PEM) to trust for https, instead of the system's: an internal CA, or a test certificate. */
+  ca?: string | Buffer | Array<string | Buffer>;
 }
 
 export type ResponseHeaders = Record<string, string | string[]>;
@@ -123,7 +125,7 @@ function nextHop(hop: Hop, status: number, location: URL, credentialHeaders: rea
 }
 
 /** Sends one request and resolves with the response head; the body is left unread. */
-function send(hop: Hop, policy: NetworkPolicy, signal: AbortSignal): Promise<IncomingMessage> {
+function send(hop: Hop, policy: NetworkPolicy, signal: AbortSignal, ca: GuardedFetchOptions["ca"]): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const headers = { ...hop.headers };
     if (hop.body !== undefined) headers["content-length"] = String(Buffer.byteLength(hop.body));
@@ -133,6 +135,7 @@ function send(hop: Hop, policy: NetworkPolicy, signal: AbortSignal): Promise<Inc
       agent: false,
       lookup: policy.lookupFor(hop.url),
       signal,
+      ...(ca !== undefined && hop.url.protocol === "https:" ? { ca } : {}),
     });
     // Belt and braces: the lookup already vetted the address; this also covers any path where a socket skips the lookup.
     request.on("socket", (socket: Socket) => {
@@ -189,7 +192,7 @@ export async function guardedFetch(input: string | URL, options: GuardedFetchOpt
   try {
     for (;;) {
       policy.checkUrl(hop.url);
-      const response = await send(hop, policy, controller.signal);
+      const response = await send(hop, policy, controller.signal, options.ca);
       const status = response.statusCode ?? 0;
       const location = response.headers.location;
       if (followRedirects && REDIRECT_STATUSES.has(status) && location) {

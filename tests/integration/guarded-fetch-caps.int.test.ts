@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpResponseTooLargeError, HttpTimeoutError, HttpTooManyRedirectsError } from "@/lib/errors";
 import { guardedFetch, type GuardedFetchOptions } from "@/lib/net/guarded-fetch";
-import { startEchoServer, type EchoServer, type EchoedRequest } from "../fixtures/http-echo-server";
+import { echoServerCertificate, startEchoServer, type EchoServer, type EchoedRequest } from "../fixtures/http-echo-server";
 
 let server: EchoServer;
 let other: EchoServer;
@@ -113,5 +113,42 @@ describe("guardedFetch caps", () => {
     const response = await guardedFetch(`${server.url}/large/5000`, { ...allow, method: "HEAD", maxResponseBytes: 10 });
     expect(response.status).toBe(200);
     expect(response.body.length).toBe(0);
+  });
+});
+
+describe("guardedFetch over https", () => {
+  let secure: EchoServer;
+  beforeAll(async () => {
+    secure = await startEchoServer({ https: true });
+  });
+  afterAll(async () => {
+    await secure.close();
+  });
+
+  it("verifies the certificate against the URL's host name while connecting to the vetted address", async () => {
+    const ca = echoServerCertificate();
+    const response = await guardedFetch(`https://localhost:${secure.port}/echo`, { ...allow, ca });
+    expect(response.status).toBe(200);
+
+    // public.example resolves (by the injected resolver) to 127.0.0.1, but the certificate is for localhost: refused by TLS.
+    const resolve = async () => [{ address: "127.0.0.1", family: 4 as const }];
+    const mismatch = await rejection(guardedFetch(`https://public.example:${secure.port}/echo`, { ...allow, ca, resolve }));
+    expect((mismatch as NodeJS.ErrnoException).code).toBe("ERR_TLS_CERT_ALTNAME_INVALID");
+  });
+
+  it("does not trust a certificate it was not told to trust", async () => {
+    const error = await rejection(guardedFetch(`https://localhost:${secure.port}/echo`, allow));
+    expect((error as NodeJS.ErrnoException).code).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY/);
+  });
+
+  it("refuses https to a private address like http", async () => {
+    const saved = process.env.HETUMIND_ALLOW_PRIVATE_NETWORK;
+    delete process.env.HETUMIND_ALLOW_PRIVATE_NETWORK;
+    try {
+      const error = await rejection(guardedFetch(`https://localhost:${secure.port}/echo`, { ca: echoServerCertificate() }));
+      expect((error as { code?: string }).code).toBe("network_refused");
+    } finally {
+      if (saved !== undefined) process.env.HETUMIND_ALLOW_PRIVATE_NETWORK = saved;
+    }
   });
 });
