@@ -1,0 +1,52 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export interface ScenarioResult {
+  name: string;
+  unit: string;
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+  target?: number;
+  anchor?: string;
+  [extra: string]: unknown;
+}
+
+export interface SuiteResult {
+  suite: string;
+  at: string;
+  machine: { cpus: number; node: string; platform: string };
+  scenarios: ScenarioResult[];
+}
+
+export function summarize(samples: number[]): { median: number; min: number; max: number; runs: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  const round = (value: number) => Math.round(value * 100) / 100;
+  return { median: round(median), min: round(sorted[0]), max: round(sorted[sorted.length - 1]), runs: sorted.length };
+}
+
+/** Runs `measure` once to warm up, then `runs` times; returns the summary of what `measure` returned. */
+export async function sample(runs: number, measure: () => Promise<number>): Promise<{ median: number; min: number; max: number; runs: number }> {
+  await measure();
+  const samples: number[] = [];
+  for (let run = 0; run < runs; run++) samples.push(await measure());
+  return summarize(samples);
+}
+
+export function writeSuite(suite: string, scenarios: ScenarioResult[]): string {
+  const result: SuiteResult = {
+    suite,
+    at: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    scenarios,
+  };
+  const directory = path.join(process.cwd(), "bench", "results");
+  mkdirSync(directory, { recursive: true });
+  const file = path.join(directory, `${suite}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  return file;
+}

@@ -1,0 +1,57 @@
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { HetumindError } from "@/lib/errors";
+
+export class UsageError extends HetumindError {
+  constructor(message: string) {
+    super("usage", message);
+  }
+}
+
+export const USAGE = `hetumind <command>
+
+  validate <file>                       check a workflow file; prints every problem (exit 1 when invalid)
+  run <file> [--input '<json>'] [--trace]
+                                        run a workflow and print its output items as JSON
+                                        --trace also prints each node's status and ms (on stderr)
+  worker [--concurrency N] [--until-idle]
+                                        run the local driver until SIGTERM (drains gracefully)
+  executions [--status s] [--limit N]   list executions
+  resume <executionId> [--approve | --reject [--comment c] | --data '<json>']
+                                        resume a waiting execution
+  import <file>                         store a workflow; prints its id
+  export <id>                           print a stored workflow as JSON
+
+Environment: HETUMIND_DATA_DIR (embedded database directory, default .hetumind/data), DATABASE_URL (use a Postgres server),
+HETUMIND_ALLOW_PRIVATE_NETWORK=true (let HTTP nodes call private addresses), HETUMIND_LOG_LEVEL (debug|info|warn|error|silent).`;
+
+export function parseCommandLine(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      input: { type: "string" },
+      trace: { type: "boolean" },
+      status: { type: "string" },
+      limit: { type: "string" },
+      approve: { type: "boolean" },
+      reject: { type: "boolean" },
+      comment: { type: "string" },
+      data: { type: "string" },
+      concurrency: { type: "string" },
+      "until-idle": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  return { command: positionals[0], args: positionals.slice(1), options: values };
+}
+
+export type CommandLine = ReturnType<typeof parseCommandLine>;
+
+export function positiveInteger(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = z.coerce.number().int().positive().safeParse(value);
+  if (!parsed.success) throw new UsageError(`--${name} must be a positive integer, got "${value}"`);
+  return parsed.data;
+}
