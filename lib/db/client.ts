@@ -1,0 +1,225 @@
+/**
+ * The database client factory: PGlite (embedded, the default) or postgres.js (`DATABASE_URL`), one drizzle
+ * `Database` type for both, migrations applied at open. Drivers are imported lazily so that a Postgres deployment
+ * never loads PGlite and vice versa. See docs/db.md.
+ */
+import path from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
+import { type SQL, sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { Options as PostgresOptions, PostgresType, Sql } from "postgres";
+import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock";
+import { migratePglite, migratePostgres, resolveMigrationsFolder } from "./migrations";
+import * as schema from "./schema";
+
+/** A drizzle database on either driver (also what a transaction callback receives). */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type DatabaseDriver = "pglite" | "postgres";
+
+export interface DatabaseHandle {
+  readonly db: Database;
+  readonly driver: DatabaseDriver;
+  /** The PGlite instance when `driver` is "pglite". */
+  readonly pglite: PGlite | undefined;
+  /** The postgres.js client when `driver` is "postgres". */
+  readonly postgres: Sql | undefined;
+  /** The data directory when PGlite persists to disk (undefined in memory or on Postgres). */
+  readonly dataDir: string | undefined;
+  /** Whether the pgvector extension is installed in this database. */
+  readonly hasVector: boolean;
+  /** Closes the connection (and the PGlite instance and data-dir lock when this handle owns them). Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** A Postgres connection string. Default: `DATABASE_URL` (when none of `pglite`, `memory`, `dataDir` is given). */
+  databaseUrl?: string;
+  /** Options for postgres.js (e.g. `{ max: 1 }` against pglite-socket, which runs one query at a time). */
+  postgresOptions?: PostgresOptions<Record<string, PostgresType>>;
+  /** PGlite data directory. Default: `HETUMIND_DATA_DIR`, else `.hetumind/data` under the current directory. */
+  dataDir?: string;
+  /** Use this PGlite instance (tests). The caller keeps it: `close()` leaves it open unless `closeClient`. */
+  pglite?: PGlite;
+  closeClient?: boolean;
+  /** An in-memory PGlite, optionally loaded from a dumped data directory (a template: see lib/db/template.ts). */
+  memory?: boolean | { loadDataDir?: Blob };
+  /** Apply migrations at open (default true). */
+  migrate?: boolean;
+  migrationsFolder?: string;
+}
+
+export function defaultDataDir(): string {
+  return path.resolve(process.env.HETUMIND_DATA_DIR || path.join(process.cwd(), ".hetumind", "data"));
+}
+
+/** Opens a database. Explicit options win over the environment; see `OpenDatabaseOptions`. */
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
+  const explicitPglite = options.pglite !== undefined || options.memory !== undefined || options.dataDir !== undefined;
+  if (options.databaseUrl && explicitPglite) {
+    throw new Error("openDatabase: give either databaseUrl or a PGlite option (pglite, memory, dataDir), not both");
+  }
+  const databaseUrl = options.databaseUrl || (explicitPglite ? undefined : process.env.DATABASE_URL || undefined);
+  const migrationsFolder = options.migrate === false ? undefined : resolveMigrationsFolder(options.migrationsFolder);
+  if (databaseUrl) return openPostgres(databaseUrl, options, migrationsFolder);
+  return openPglite(options, migrationsFolder);
+}
+
+async function openPostgres(
+  databaseUrl: string,
+  options: OpenDatabaseOptions,
+  migrationsFolder: string | undefined,
+): Promise<DatabaseHandle> {
+  const [{ default: postgres }, { drizzle }] = await Promise.all([import("postgres"), import("drizzle-orm/postgres-js")]);
+  const client = postgres(databaseUrl, {
+    onnotice: () => {},
+    connection: { application_name: "hetumind" },
+    ...options.postgresOptions,
+  });
+  try {
+    if (migrationsFolder) await migratePostgres(client, migrationsFolder);
+    const db: Database = drizzle(client, { schema });
+    const hasVector = await queryHasVector(db);
+    let closed = false;
+    return {
+      db,
+      driver: "postgres",
+      pglite: undefined,
+      postgres: client,
+      dataDir: undefined,
+      hasVector,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await client.end({ timeout: 5 });
+      },
+    };
+  } catch (error) {
+    await client.end({ timeout: 1 }).catch(() => {});
+    throw error;
+  }
+}
+
+async function openPglite(options: OpenDatabaseOptions, migrationsFolder: string | undefined): Promise<DatabaseHandle> {
+  const [{ PGlite }, { vector }, { drizzle }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("@electric-sql/pglite-pgvector"),
+    import("drizzle-orm/pglite"),
+  ]);
+  let lock: DataDirLock | undefined;
+  let client: PGlite;
+  let ownsClient: boolean;
+  let dataDir: string | undefined;
+  if (options.pglite) {
+    client = options.pglite;
+    ownsClient = options.closeClient === true;
+  } else if (options.memory) {
+    const loadDataDir = typeof options.memory === "object" ? options.memory.loadDataDir : undefined;
+    client = new PGlite({ extensions: { vector }, ...(loadDataDir ? { loadDataDir } : {}) });
+    ownsClient = true;
+  } else {
+    dataDir = path.resolve(options.dataDir ?? defaultDataDir());
+    lock = acquireDataDirLock(dataDir);
+    try {
+      client = new PGlite(dataDir, { extensions: { vector } });
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+    ownsClient = true;
+  }
+  try {
+    await client.waitReady;
+    if (migrationsFolder) await migratePglite(client, migrationsFolder);
+    const db: Database = drizzle(client, { schema });
+    const hasVector = await queryHasVector(db);
+    let closed = false;
+    return {
+      db,
+      driver: "pglite",
+      pglite: client,
+      postgres: undefined,
+      dataDir,
+      hasVector,
+      async close() {
+        if (closed) return;
+        closed = true;
+        try {
+          if (ownsClient && !client.closed) await client.close();
+        } finally {
+          lock?.release();
+        }
+      },
+    };
+  } catch (error) {
+    if (ownsClient && !client.closed) await client.close().catch(() => {});
+    lock?.release();
+    throw error;
+  }
+}
+
+async function queryHasVector(db: Database): Promise<boolean> {
+  const rows = await queryRows<{ installed: boolean }>(
+    db,
+    sql`select exists (select 1 from pg_extension where extname = 'vector') as installed`,
+  );
+  return rows[0]?.installed === true;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The process-wide database
+// ---------------------------------------------------------------------------------------------------------------------
+
+const GLOBAL_KEY = Symbol.for("hetumind.database");
+type GlobalWithDatabase = typeof globalThis & { [GLOBAL_KEY]?: Promise<DatabaseHandle> };
+
+/**
+ * The process-wide database, opened on first use from the environment (`DATABASE_URL`, `HETUMIND_DATA_DIR`) and kept on
+ * `globalThis` so that Next.js dev reloads (which re-evaluate modules) reuse the one PGlite instance.
+ */
+export function getDatabase(): Promise<DatabaseHandle> {
+  const store = globalThis as GlobalWithDatabase;
+  let pending = store[GLOBAL_KEY];
+  if (!pending) {
+    pending = openDatabase().then((handle) => {
+      const close = handle.close;
+      return Object.assign(handle, {
+        async close() {
+          if (store[GLOBAL_KEY] === pending) delete store[GLOBAL_KEY];
+          await close();
+        },
+      });
+    });
+    store[GLOBAL_KEY] = pending;
+    // A failed open is not cached: the next call tries again.
+    pending.catch(() => {
+      if (store[GLOBAL_KEY] === pending) delete store[GLOBAL_KEY];
+    });
+  }
+  return pending;
+}
+
+/** Closes the process-wide database if it was opened. */
+export async function closeDatabase(): Promise<void> {
+  const store = globalThis as GlobalWithDatabase;
+  const pending = store[GLOBAL_KEY];
+  if (!pending) return;
+  delete store[GLOBAL_KEY];
+  const handle = await pending.catch(() => undefined);
+  await handle?.close();
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Raw SQL on either driver
+// ---------------------------------------------------------------------------------------------------------------------
+
+/**
+ * Rows of a raw `db.execute(sql...)`: PGlite answers `{ rows }`, postgres.js an array. Column values are what the
+ * driver parses (jsonb -> objects, bytea -> Uint8Array/Buffer, int8 -> string on postgres.js, timestamptz -> string
+ * on both, since drizzle turns the drivers' date parsing off).
+ */
+export async function queryRows<Row>(db: Database, query: SQL): Promise<Row[]> {
+  const result: unknown = await db.execute(query);
+  if (Array.isArray(result)) return result as Row[];
+  return (result as { rows: Row[] }).rows;
+}

@@ -1,0 +1,96 @@
+/**
+ * Where the migrations are, and applying them with drizzle's migrator on either driver.
+ * drizzle-kit only generates them (`npm run db:generate`); `drizzle-kit migrate` is never used (it fails silently on
+ * PGlite, see shared/STACK.md).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { PGlite } from "@electric-sql/pglite";
+import type { ReservedSql, Sql } from "postgres";
+import * as schema from "./schema";
+
+/** Any advisory-lock key unique to us: serialises migrations of several processes against one Postgres server. */
+const MIGRATION_ADVISORY_LOCK_KEY = 4_846_271_093;
+
+/**
+ * The drizzle/ folder of this repository, wherever the process runs from: an explicit option, then
+ * `HETUMIND_MIGRATIONS_DIR`, then relative to this file (vitest, tsx, node), then `<cwd>/drizzle` (a bundled Next.js
+ * server, where this module's URL points into .next/).
+ */
+export function resolveMigrationsFolder(explicit?: string): string {
+  const candidates: string[] = [];
+  if (explicit) candidates.push(path.resolve(explicit));
+  if (process.env.HETUMIND_MIGRATIONS_DIR) candidates.push(path.resolve(process.env.HETUMIND_MIGRATIONS_DIR));
+  const here = moduleDirectory();
+  if (here) candidates.push(path.resolve(here, "../../drizzle"));
+  candidates.push(path.resolve(process.cwd(), "drizzle"));
+  for (const candidate of candidates) {
+    if (fs.existsSync(path.join(candidate, "meta", "_journal.json"))) return candidate;
+  }
+  throw new Error(
+    `Cannot find the migrations folder (drizzle/meta/_journal.json); looked in: ${candidates.join(", ")}. ` +
+      `Set HETUMIND_MIGRATIONS_DIR to the repository's drizzle/ folder.`,
+  );
+}
+
+function moduleDirectory(): string | undefined {
+  try {
+    // Kept in a variable so that bundlers do not treat it as an asset reference.
+    const url = import.meta.url;
+    return url.startsWith("file:") ? path.dirname(fileURLToPath(url)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function migratePglite(client: PGlite, migrationsFolder: string): Promise<void> {
+  const [{ drizzle }, { migrate }] = await Promise.all([
+    import("drizzle-orm/pglite"),
+    import("drizzle-orm/pglite/migrator"),
+  ]);
+  await migrate(drizzle(client, { schema }), { migrationsFolder });
+}
+
+/**
+ * Applies migrations on one reserved connection holding a session advisory lock, so that several processes starting
+ * against the same server migrate one after the other instead of failing on "relation already exists". The reserved
+ * connection is also the only one used, so this works with a pool of one (pglite-socket serves one connection).
+ */
+export async function migratePostgres(client: Sql, migrationsFolder: string): Promise<void> {
+  const [{ drizzle }, { migrate }] = await Promise.all([
+    import("drizzle-orm/postgres-js"),
+    import("drizzle-orm/postgres-js/migrator"),
+  ]);
+  const reserved = await client.reserve();
+  try {
+    await reserved.unsafe(`select pg_advisory_lock(${MIGRATION_ADVISORY_LOCK_KEY})`);
+    try {
+      await migrate(drizzle(asDrizzleClient(client, reserved), { schema }), { migrationsFolder });
+    } finally {
+      await reserved.unsafe(`select pg_advisory_unlock(${MIGRATION_ADVISORY_LOCK_KEY})`);
+    }
+  } finally {
+    reserved.release();
+  }
+}
+
+/**
+ * drizzle's postgres-js driver reads `client.options` and opens its transaction with `client.begin(fn)`; a reserved
+ * connection has neither. Give it the pool's options and a `begin` that runs BEGIN/COMMIT on the reserved connection
+ * (the migrator opens one transaction and no savepoints).
+ */
+function asDrizzleClient(pool: Sql, reserved: ReservedSql): Sql {
+  const begin = async <T>(body: (transaction: ReservedSql) => Promise<T>): Promise<T> => {
+    await reserved.unsafe("begin");
+    try {
+      const result = await body(reserved);
+      await reserved.unsafe("commit");
+      return result;
+    } catch (error) {
+      await reserved.unsafe("rollback");
+      throw error;
+    }
+  };
+  return Object.assign(reserved, { options: pool.options, begin }) as unknown as Sql;
+}

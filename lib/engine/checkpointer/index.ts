@@ -1,0 +1,1 @@
+export { DrizzleCheckpointSaver, type PruneResult } from "./drizzle-checkpoint-saver";
