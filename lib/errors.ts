@@ -86,12 +86,26 @@ export class NodeExecutionError extends HetumindError {
   }
 }
 
-/** User code failed in the sandbox: threw, ran out of time or memory, or reached for what it may not. */
+export type SandboxErrorCode =
+  | "code_threw"
+  | "code_timeout"
+  | "code_memory"
+  | "code_forbidden"
+  | "code_invalid_result"
+  /** The sandbox itself cannot run code right now (not loaded yet, or reloading after a crash). */
+  | "sandbox_unavailable";
+
+/**
+ * User code failed in the sandbox: threw, ran out of time or memory, or reached for what it may not.
+ * `fields.line` / `fields.column` point into the user's own source (1-based); `fields.logs` holds what the code printed
+ * with console.* before it failed.
+ */
 export class SandboxError extends HetumindError {
+  declare readonly code: SandboxErrorCode;
   constructor(
-    code: "code_threw" | "code_timeout" | "code_memory" | "code_forbidden" | "code_invalid_result",
+    code: SandboxErrorCode,
     message: string,
-    fields: ErrorFields & { line?: number } = {},
+    fields: ErrorFields & { line?: number; column?: number; itemIndex?: number; logs?: unknown[] } = {},
     options?: { cause?: unknown },
   ) {
     super(code, message, fields, options);

@@ -78,6 +78,11 @@ export interface ExecuteContext<Parameters> {
   /** Runs another workflow to completion and returns its last node's output items. */
   runWorkflow(reference: WorkflowReference, items: Item[]): Promise<Item[]>;
   /**
+   * The latest items on main output 0 of another node of this execution (what `$('Name')` / `$node["Name"]` read in
+   * expressions and Code nodes); `undefined` when that node does not exist or has not run yet.
+   */
+  nodeOutput(name: string): Item[] | undefined;
+  /**
    * This node's memory across its activations within one execution (Loop Over Items keeps its batches here).
    * JSON only; mutate it in place; it is checkpointed with the execution.
    */
