@@ -1,0 +1,111 @@
+/** Saved workflows of a workspace. `version_id` changes on every save (n8n's versionId). */
+import { randomUUID } from "node:crypto";
+import { and, desc, eq, sql } from "drizzle-orm";
+import { NotFoundError } from "../../errors";
+import type { Database } from "../client";
+import { type WorkflowRow, workflows } from "../schema";
+
+export interface SaveWorkflowInput {
+  workspaceId: string;
+  id?: string;
+  name: string;
+  /** The workflow JSON (validate it with lib/workflow before saving). */
+  definition: Record<string, unknown>;
+  active?: boolean;
+}
+
+export async function createWorkflow(db: Database, input: SaveWorkflowInput): Promise<WorkflowRow> {
+  const [row] = await db
+    .insert(workflows)
+    .values({
+      id: input.id ?? randomUUID(),
+      workspaceId: input.workspaceId,
+      name: input.name,
+      definition: input.definition,
+      active: input.active ?? false,
+      versionId: randomUUID(),
+    })
+    .returning();
+  return row;
+}
+
+/**
+ * Creates the workflow or replaces its name, definition (and `active`, when given), with a new version id. An id that
+ * exists in another workspace is not touched: NotFoundError.
+ */
+export async function upsertWorkflow(db: Database, input: SaveWorkflowInput & { id: string }): Promise<WorkflowRow> {
+  const [row] = await db
+    .insert(workflows)
+    .values({
+      id: input.id,
+      workspaceId: input.workspaceId,
+      name: input.name,
+      definition: input.definition,
+      active: input.active ?? false,
+      versionId: randomUUID(),
+    })
+    .onConflictDoUpdate({
+      target: workflows.id,
+      set: {
+        name: sql`excluded.name`,
+        definition: sql`excluded.definition`,
+        ...(input.active === undefined ? {} : { active: sql`excluded.active` }),
+        versionId: sql`excluded.version_id`,
+        updatedAt: sql`now()`,
+      },
+      setWhere: eq(workflows.workspaceId, input.workspaceId),
+    })
+    .returning();
+  if (!row) throw new NotFoundError("Workflow", input.id, { workspaceId: input.workspaceId });
+  return row;
+}
+
+export async function getWorkflow(db: Database, workspaceId: string, workflowId: string): Promise<WorkflowRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(workflows)
+    .where(and(eq(workflows.workspaceId, workspaceId), eq(workflows.id, workflowId)))
+    .limit(1);
+  return row;
+}
+
+/** Newest first. */
+export async function listWorkflows(
+  db: Database,
+  workspaceId: string,
+  options: { active?: boolean; limit?: number; offset?: number } = {},
+): Promise<WorkflowRow[]> {
+  return db
+    .select()
+    .from(workflows)
+    .where(
+      and(eq(workflows.workspaceId, workspaceId), options.active === undefined ? undefined : eq(workflows.active, options.active)),
+    )
+    .orderBy(desc(workflows.updatedAt), desc(workflows.id))
+    .limit(options.limit ?? 100)
+    .offset(options.offset ?? 0);
+}
+
+export async function setWorkflowActive(
+  db: Database,
+  workspaceId: string,
+  workflowId: string,
+  active: boolean,
+): Promise<WorkflowRow> {
+  const [row] = await db
+    .update(workflows)
+    .set({ active, updatedAt: sql`now()` })
+    .where(and(eq(workflows.workspaceId, workspaceId), eq(workflows.id, workflowId)))
+    .returning();
+  if (!row) throw new NotFoundError("Workflow", workflowId, { workspaceId });
+  return row;
+}
+
+/** Returns whether a workflow was deleted. Its executions stay (they keep their snapshot); `workflow_id` becomes null. */
+export async function deleteWorkflow(db: Database, workspaceId: string, workflowId: string): Promise<boolean> {
+  const deleted = await db
+    .delete(workflows)
+    .where(and(eq(workflows.workspaceId, workspaceId), eq(workflows.id, workflowId)))
+    .returning({ id: workflows.id });
+  return deleted.length > 0;
+}
