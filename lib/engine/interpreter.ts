@@ -25,7 +25,8 @@ export interface SegmentEnvironment {
   saveOutputs: boolean;
   logger: NodeLogger;
   isCancelled(): boolean;
-  pause(request: PauseRequest): ResumeValue;
+  /** Pauses via LangGraph `interrupt()`: throws on the first pass, returns the resume value when resumed. */
+  pause(request: PauseRequest, node: string): ResumeValue;
   runWorkflow(reference: WorkflowReference, items: Item[], caller: { node: string; idempotencyKey: string }): Promise<Item[]>;
   /** Waits between retries; injectable so tests need not sleep. */
   sleep(ms: number): Promise<void>;
@@ -125,7 +126,7 @@ class SegmentRun {
       attempt,
       signal: env.signal,
       logger: env.logger,
-      pause: (request) => env.pause(request),
+      pause: (request) => env.pause(request, node.name),
       runWorkflow: (reference, input) => env.runWorkflow(reference, input, { node: node.name, idempotencyKey }),
       state: nodeState,
       timeRemaining: () => env.deadline - Date.now(),

@@ -1,0 +1,371 @@
+import { createHash, randomUUID } from "node:crypto";
+import os from "node:os";
+import { Command, isGraphInterrupt, interrupt } from "@langchain/langgraph";
+import type { DatabaseHandle } from "@/lib/db/client";
+import { getApproval, getPendingApprovals, createApproval, decideApproval } from "@/lib/db/queries/approvals";
+import {
+  claimExecution,
+  createExecution,
+  extendLease,
+  getExecution,
+  updateExecutionStatus,
+} from "@/lib/db/queries/executions";
+import { insertNodeRuns, clearNodeRunOutputs } from "@/lib/db/queries/node-runs";
+import { getWorkflow } from "@/lib/db/queries/workflows";
+import { DEFAULT_WORKSPACE_ID, type Execution } from "@/lib/db/schema";
+import { ExecutionStateError, HetumindError, NodeExecutionError, NotFoundError } from "@/lib/errors";
+import { createLogger, type Logger } from "@/lib/log";
+import { loadSandbox } from "@/lib/sandbox";
+import { toItems, type Item, type JsonValue } from "@/lib/workflow/items";
+import type { NodeRegistry, PauseRequest, ResumeValue, WorkflowReference } from "@/lib/workflow/node-definition";
+import type { Workflow } from "@/lib/workflow/schema";
+import { DrizzleCheckpointSaver } from "./checkpointer";
+import { compileWorkflow, type CompiledWorkflow } from "./compiled-workflow";
+import { compileGraph, recursionLimitFor } from "./compile";
+import { serializeError, type SegmentEnvironment } from "./interpreter";
+import { initialRunState, type RunState, type SerializedError } from "./run-state";
+
+export type ExecutionMode = "manual" | "trigger" | "cli" | "subworkflow";
+
+export interface EngineOptions {
+  database: DatabaseHandle;
+  registry: NodeRegistry;
+  /** Identifies this process's leases. */
+  workerId?: string;
+  leaseMs?: number;
+  logger?: Logger;
+  /** Lets Execute Workflow run workflow files (the CLI); the server never reads files named by a workflow. */
+  loadWorkflowFile?: (path: string) => Promise<unknown>;
+  /** Pure computation per segment before a checkpoint; default 1000 ms. */
+  timeBudgetMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface StartRequest {
+  workflow: unknown;
+  workflowId?: string | null;
+  workspaceId?: string;
+  input?: unknown;
+  mode?: ExecutionMode;
+  parentExecutionId?: string;
+  id?: string;
+  /** Leave it queued for a worker instead of claiming it for this process. */
+  queue?: boolean;
+}
+
+export type ExecutionOutcome =
+  | { status: "succeeded"; executionId: string; output: Item[] }
+  | { status: "failed" | "cancelled"; executionId: string; error: SerializedError }
+  | { status: "waiting"; executionId: string; pause: PauseRequest; approvalId?: string };
+
+export type Decision = { approve: true; data?: JsonValue; comment?: string } | { approve: false; comment?: string };
+
+const DEFAULT_LEASE_MS = 30_000;
+const DEFAULT_MAX_LOOP_TURNS = 10_000;
+
+/** A uuid derived from a string: a sub-workflow started by the same node attempt is the same execution after a crash. */
+function deterministicUuid(seed: string): string {
+  const hex = createHash("sha256").update(seed).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * The run lifecycle: create an execution, run it through its compiled graph with the Postgres checkpointer (thread = the
+ * execution id), record node runs per segment, move it to waiting / succeeded / failed / cancelled, resume it.
+ */
+export class Engine {
+  readonly checkpointer: DrizzleCheckpointSaver;
+  readonly workerId: string;
+  readonly leaseMs: number;
+  private readonly logger: Logger;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(private readonly options: EngineOptions) {
+    this.checkpointer = new DrizzleCheckpointSaver(options.database.db);
+    this.workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.logger = options.logger ?? createLogger({ component: "engine" });
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  private get db() {
+    return this.options.database.db;
+  }
+
+  /** Executions this process is running right now. */
+  get activeCount(): number {
+    return this.running.size;
+  }
+
+  /** Validates the workflow (every problem at once, `WorkflowValidationError`) and records a new execution. */
+  async start(request: StartRequest): Promise<Execution> {
+    const compiled = compileWorkflow(request.workflow, this.options.registry);
+    const timeout = compiled.workflow.settings.executionTimeout;
+    return createExecution(this.db, {
+      id: request.id,
+      workspaceId: request.workspaceId ?? DEFAULT_WORKSPACE_ID,
+      workflowId: request.workflowId ?? null,
+      workflowSnapshot: compiled.workflow as unknown as Record<string, unknown>,
+      mode: request.mode ?? "manual",
+      input: request.input === undefined ? null : request.input,
+      parentExecutionId: request.parentExecutionId ?? null,
+      timeoutAt: timeout ? new Date(Date.now() + timeout * 1000) : null,
+      claim: request.queue ? undefined : { workerId: this.workerId, leaseMs: this.leaseMs },
+    });
+  }
+
+  /** Starts and runs to the end or the first pause, in this process. */
+  async startAndRun(request: Omit<StartRequest, "queue">): Promise<ExecutionOutcome> {
+    const execution = await this.start(request);
+    return this.run(execution);
+  }
+
+  /**
+   * Runs an execution this process holds the lease of, from wherever its checkpoint says: the start, after a crash
+   * (the interrupted segment runs again), or past a pause that was decided (approval) or is due (timer).
+   */
+  async run(execution: Execution): Promise<ExecutionOutcome> {
+    await loadSandbox();
+    const log = this.logger.child({ executionId: execution.id, workspaceId: execution.workspaceId });
+    const compiled = compileWorkflow(execution.workflowSnapshot, this.options.registry);
+    const abort = new AbortController();
+    this.running.set(execution.id, abort);
+    let cancelled = execution.cancelRequested;
+    const heartbeat = setInterval(() => {
+      extendLease(this.db, { workspaceId: execution.workspaceId, executionId: execution.id, workerId: this.workerId, leaseMs: this.leaseMs })
+        .then((lease) => {
+          if (lease.cancelRequested && !cancelled) {
+            cancelled = true;
+            abort.abort(new HetumindError("execution_cancelled", "The execution was cancelled"));
+          }
+        })
+        .catch((error: unknown) => {
+          log.error("lease lost; stopping", { error: error instanceof Error ? error.message : String(error) });
+          abort.abort(error);
+        });
+    }, Math.max(200, Math.floor(this.leaseMs / 3)));
+    heartbeat.unref();
+    let pausedWith: { request: PauseRequest; node: string } | undefined;
+    try {
+      const settings = compiled.workflow.settings;
+      const maxLoopTurns = settings.maxLoopIterations ?? DEFAULT_MAX_LOOP_TURNS;
+      const environment: SegmentEnvironment = {
+        compiled,
+        executionId: execution.id,
+        workspaceId: execution.workspaceId,
+        mode: execution.mode as ExecutionMode,
+        signal: abort.signal,
+        deadline: execution.timeoutAt ? execution.timeoutAt.getTime() : Infinity,
+        timeBudgetMs: this.options.timeBudgetMs ?? 1000,
+        maxLoopTurns,
+        saveOutputs: settings.saveExecution !== "none",
+        logger: log,
+        isCancelled: () => cancelled,
+        pause: (request, node) => {
+          if (request.kind === "timer" && new Date(request.resumeAt).getTime() <= Date.now()) return { kind: "timer" };
+          try {
+            return interrupt<PauseRequest, ResumeValue>(request);
+          } catch (error) {
+            if (isGraphInterrupt(error)) pausedWith = { request, node };
+            throw error;
+          }
+        },
+        runWorkflow: (reference, items, caller) => this.runSubWorkflow(execution, reference, items, caller),
+        sleep: this.sleep,
+      };
+      const graph = compileGraph(
+        environment,
+        {
+          recordRuns: (runs) =>
+            insertNodeRuns(this.db, {
+              workspaceId: execution.workspaceId,
+              executionId: execution.id,
+              runs: runs.map((run) => ({ ...run, input: run.input, output: run.output, error: run.error })),
+            }),
+        },
+        this.checkpointer,
+      );
+      const config = {
+        configurable: { thread_id: execution.id },
+        recursionLimit: recursionLimitFor(compiled, maxLoopTurns),
+        durability: "sync" as const,
+      };
+      const input = await this.graphInput(execution, compiled, graph, config);
+      if (input === "still-waiting") return await this.markWaiting(execution, pausedWith);
+      const result = (await graph.invoke(input, config)) as { run?: RunState };
+      if (pausedWith) return await this.markWaiting(execution, pausedWith);
+      const state = result.run;
+      if (!state) throw new ExecutionStateError(`Execution ${execution.id} ended without state`, { executionId: execution.id });
+      return await this.finish(execution, compiled, state);
+    } catch (error) {
+      const serialized = serializeError(error);
+      log.error("execution failed", { error: serialized.message, code: serialized.code });
+      await updateExecutionStatus(this.db, {
+        workspaceId: execution.workspaceId,
+        executionId: execution.id,
+        status: "failed",
+        error: serialized,
+      }).catch((updateError: unknown) => log.error("could not record the failure", { error: String(updateError) }));
+      return { status: "failed", executionId: execution.id, error: serialized };
+    } finally {
+      clearInterval(heartbeat);
+      this.running.delete(execution.id);
+    }
+  }
+
+  /** What to hand `graph.invoke`: a fresh state, `null` to continue after a crash, or a `Command` to resume a pause. */
+  private async graphInput(
+    execution: Execution,
+    compiled: CompiledWorkflow,
+    graph: ReturnType<typeof compileGraph>,
+    config: { configurable: { thread_id: string } },
+  ): Promise<{ run: RunState } | Command | null | "still-waiting"> {
+    const existing = await this.checkpointer.getTuple(config);
+    if (!existing) {
+      const trigger = compiled.triggers[0];
+      return { run: initialRunState(trigger, execution.input === null || execution.input === undefined ? [] : toItems(execution.input)) };
+    }
+    const snapshot = await graph.getState(config);
+    const pending = snapshot.tasks.flatMap((task) => task.interrupts ?? []).map((entry) => entry.value as PauseRequest);
+    if (pending.length === 0) return null;
+    const request = pending[0];
+    if (request.kind === "timer") return new Command({ resume: { kind: "timer" } satisfies ResumeValue });
+    const decided = await this.latestDecision(execution);
+    if (!decided) return "still-waiting";
+    return new Command({ resume: decided });
+  }
+
+  private async latestDecision(execution: Execution): Promise<ResumeValue | undefined> {
+    if ((await getPendingApprovals(this.db, execution.workspaceId, execution.id)).length > 0) return undefined;
+    const approvalId = (execution.output as { approvalId?: string } | null)?.approvalId;
+    if (!approvalId) return undefined;
+    const approval = await getApproval(this.db, execution.workspaceId, approvalId);
+    if (!approval || approval.status === "pending" || approval.status === "cancelled") return undefined;
+    const decision = (approval.decision ?? {}) as { data?: JsonValue; comment?: string };
+    return { kind: "approval", decision: approval.status === "approved" ? "approve" : "reject", data: decision.data, comment: decision.comment };
+  }
+
+  private async markWaiting(execution: Execution, paused: { request: PauseRequest; node: string } | undefined): Promise<ExecutionOutcome> {
+    if (!paused) {
+      // Claimed while its approval is still pending: hand it back unchanged.
+      const current = await updateExecutionStatus(this.db, { workspaceId: execution.workspaceId, executionId: execution.id, status: "waiting", waitUntil: null });
+      const pause = (current.output as { pause?: PauseRequest } | null)?.pause ?? { kind: "approval", message: "", data: null };
+      return { status: "waiting", executionId: execution.id, pause };
+    }
+    const { request: pause, node } = paused;
+    if (pause.kind === "timer") {
+      await updateExecutionStatus(this.db, {
+        workspaceId: execution.workspaceId,
+        executionId: execution.id,
+        status: "waiting",
+        waitUntil: new Date(pause.resumeAt),
+        output: { pause },
+      });
+      return { status: "waiting", executionId: execution.id, pause };
+    }
+    const approval = await createApproval(this.db, {
+      workspaceId: execution.workspaceId,
+      executionId: execution.id,
+      nodeName: node,
+      message: pause.message,
+      data: pause.data,
+    });
+    await updateExecutionStatus(this.db, {
+      workspaceId: execution.workspaceId,
+      executionId: execution.id,
+      status: "waiting",
+      waitUntil: null,
+      output: { pause, approvalId: approval.id, node },
+    });
+    return { status: "waiting", executionId: execution.id, pause, approvalId: approval.id };
+  }
+
+  private async finish(execution: Execution, compiled: CompiledWorkflow, state: RunState): Promise<ExecutionOutcome> {
+    const base = { workspaceId: execution.workspaceId, executionId: execution.id };
+    let outcome: ExecutionOutcome;
+    if (state.failed) {
+      const status = state.failed.code === "execution_cancelled" ? "cancelled" : "failed";
+      await updateExecutionStatus(this.db, { ...base, status, error: state.failed });
+      outcome = { status, executionId: execution.id, error: state.failed };
+    } else {
+      await updateExecutionStatus(this.db, { ...base, status: "succeeded", output: state.lastOutput });
+      if (compiled.workflow.settings.saveExecution === "errors") await clearNodeRunOutputs(this.db, execution.workspaceId, execution.id);
+      outcome = { status: "succeeded", executionId: execution.id, output: state.lastOutput };
+    }
+    await this.checkpointer.pruneThread(execution.id);
+    return outcome;
+  }
+
+  /** Runs a sub-workflow as a child execution, inline; the same node attempt maps to the same child after a crash. */
+  private async runSubWorkflow(
+    parent: Execution,
+    reference: WorkflowReference,
+    items: Item[],
+    caller: { node: string; idempotencyKey: string },
+  ): Promise<Item[]> {
+    const childId = deterministicUuid(caller.idempotencyKey);
+    let child = await getExecution(this.db, parent.workspaceId, childId);
+    if (!child) {
+      const { workflow, workflowId } = await this.loadReference(parent.workspaceId, reference, caller.node);
+      child = await this.start({
+        id: childId,
+        workflow,
+        workflowId,
+        workspaceId: parent.workspaceId,
+        input: items.map((item) => item.json),
+        mode: "subworkflow",
+        parentExecutionId: parent.id,
+      });
+    } else if (child.status !== "succeeded") {
+      child = await claimExecution(this.db, { workspaceId: parent.workspaceId, executionId: childId, workerId: this.workerId, leaseMs: this.leaseMs });
+    }
+    const outcome: ExecutionOutcome =
+      child.status === "succeeded" ? { status: "succeeded", executionId: childId, output: (child.output as Item[]) ?? [] } : await this.run(child);
+    if (outcome.status === "succeeded") return outcome.output;
+    if (outcome.status === "waiting") {
+      throw new NodeExecutionError(`Node "${caller.node}": the sub-workflow paused (execution ${childId}); pauses inside sub-workflows are not supported yet`, { node: caller.node }, { code: "subworkflow_paused" });
+    }
+    throw new NodeExecutionError(`Node "${caller.node}": the sub-workflow ${outcome.status}: ${outcome.error.message}`, { node: caller.node, childExecutionId: childId }, { code: "subworkflow_failed" });
+  }
+
+  private async loadReference(workspaceId: string, reference: WorkflowReference, node: string): Promise<{ workflow: unknown; workflowId: string | null }> {
+    if (reference.source === "id") {
+      const row = await getWorkflow(this.db, workspaceId, reference.value);
+      if (!row) throw new NotFoundError("Workflow", reference.value, { node, workspaceId });
+      return { workflow: { ...row.definition, id: row.id, name: row.name }, workflowId: row.id };
+    }
+    if (!this.options.loadWorkflowFile) {
+      throw new NodeExecutionError(`Node "${node}": running a workflow from a file is only possible from the CLI`, { node }, { code: "file_source_disabled" });
+    }
+    return { workflow: await this.options.loadWorkflowFile(reference.value), workflowId: null };
+  }
+
+  /**
+   * Records a person's decision on a waiting execution's approval and hands the execution back for running. Throws
+   * `ExecutionStateError` (nothing changes) when it is not waiting for a decision.
+   */
+  async decide(workspaceId: string, executionId: string, decision: Decision): Promise<Execution> {
+    const execution = await getExecution(this.db, workspaceId, executionId);
+    if (!execution) throw new NotFoundError("Execution", executionId, { workspaceId });
+    const pending = await getPendingApprovals(this.db, workspaceId, executionId);
+    if (execution.status !== "waiting" || pending.length === 0) {
+      throw new ExecutionStateError(
+        `Execution ${executionId} is ${execution.status}${execution.status === "waiting" ? " for a timer" : ""}, not waiting for a decision: nothing was changed`,
+        { executionId, workspaceId, status: execution.status },
+      );
+    }
+    await decideApproval(this.db, {
+      workspaceId,
+      approvalId: pending[0].id,
+      status: decision.approve ? "approved" : "rejected",
+      decision: { data: decision.approve ? decision.data : undefined, comment: decision.comment },
+    });
+    return updateExecutionStatus(this.db, { workspaceId, executionId, status: "queued", from: ["waiting"] });
+  }
+
+  /** Claims a queued (or due) execution for this process by id: the CLI runs what it just resumed. */
+  claim(workspaceId: string, executionId: string): Promise<Execution> {
+    return claimExecution(this.db, { workspaceId, executionId, workerId: this.workerId, leaseMs: this.leaseMs });
+  }
+}
