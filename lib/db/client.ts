@@ -3,6 +3,7 @@
  * `Database` type for both, migrations applied at open. Drivers are imported lazily so that a Postgres deployment
  * never loads PGlite and vice versa. See docs/db.md.
  */
+import fs from "node:fs";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import { type SQL, sql } from "drizzle-orm";
@@ -39,6 +40,11 @@ export interface OpenDatabaseOptions {
   postgresOptions?: PostgresOptions<Record<string, PostgresType>>;
   /** PGlite data directory. Default: `HETUMIND_DATA_DIR`, else `.hetumind/data` under the current directory. */
   dataDir?: string;
+  /**
+   * Fill a new data directory from this dump (`dumpDataDir`, e.g. a template) instead of running initdb (~5 s).
+   * Ignored when the directory already holds a database.
+   */
+  seedDataDir?: Blob;
   /** Use this PGlite instance (tests). The caller keeps it: `close()` leaves it open unless `closeClient`. */
   pglite?: PGlite;
   closeClient?: boolean;
@@ -121,7 +127,9 @@ async function openPglite(options: OpenDatabaseOptions, migrationsFolder: string
     dataDir = path.resolve(options.dataDir ?? defaultDataDir());
     lock = acquireDataDirLock(dataDir);
     try {
-      client = new PGlite(dataDir, { extensions: { vector } });
+      const isNew = !fs.existsSync(path.join(dataDir, "PG_VERSION"));
+      const seed = isNew && options.seedDataDir ? { loadDataDir: options.seedDataDir } : {};
+      client = new PGlite(dataDir, { extensions: { vector }, ...seed });
     } catch (error) {
       lock.release();
       throw error;

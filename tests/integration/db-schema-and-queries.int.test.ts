@@ -16,6 +16,7 @@ import {
   listPendingApprovals,
 } from "../../lib/db/queries/approvals";
 import {
+  claimExecution,
   claimExecutions,
   createExecution,
   deleteExecution,
@@ -25,10 +26,11 @@ import {
   getExecution,
   listExecutions,
   releaseExecution,
+  releaseOrphanedLeases,
   requestCancel,
   updateExecutionStatus,
 } from "../../lib/db/queries/executions";
-import { insertNodeRuns, listNodeRuns } from "../../lib/db/queries/node-runs";
+import { clearNodeRunOutputs, insertNodeRuns, listNodeRuns } from "../../lib/db/queries/node-runs";
 import {
   createWorkflow,
   deleteWorkflow,
@@ -285,6 +287,48 @@ describe.each(targets)("database on $name", ({ open }) => {
       expect(claimed).toMatchObject({ id: execution.id, previousStatus: "running", claimCount: 2 });
     });
 
+    it("claims one execution by id when it is claimable, and says why not otherwise", async () => {
+      const workspaceId = await newWorkspace();
+      const queued = await createExecution(db(), { workspaceId, workflowSnapshot: snapshot, mode: "manual" });
+      await expect(
+        claimExecution(db(), { workspaceId: await newWorkspace(), executionId: queued.id, workerId: "a", leaseMs: 60_000 }),
+      ).rejects.toBeInstanceOf(NotFoundError);
+      const claimed = await claimExecution(db(), { workspaceId, executionId: queued.id, workerId: "a", leaseMs: 60_000 });
+      expect(claimed).toMatchObject({ id: queued.id, status: "running", lockedBy: "a", previousStatus: "queued", claimCount: 1 });
+      // Held by this worker: the lease is renewed. Held by another: LeaseLostError.
+      expect(await claimExecution(db(), { workspaceId, executionId: queued.id, workerId: "a", leaseMs: 60_000 })).toMatchObject({
+        previousStatus: "running",
+        claimCount: 2,
+      });
+      await expect(
+        claimExecution(db(), { workspaceId, executionId: queued.id, workerId: "b", leaseMs: 60_000 }),
+      ).rejects.toBeInstanceOf(LeaseLostError);
+
+      await updateExecutionStatus(db(), { workspaceId, executionId: queued.id, workerId: "a", status: "waiting" });
+      await expect(
+        claimExecution(db(), { workspaceId, executionId: queued.id, workerId: "b", leaseMs: 60_000 }),
+      ).rejects.toBeInstanceOf(ExecutionStateError);
+      await updateExecutionStatus(db(), { workspaceId, executionId: queued.id, status: "queued", from: ["waiting"] });
+      expect(await claimExecution(db(), { workspaceId, executionId: queued.id, workerId: "b", leaseMs: 60_000 })).toMatchObject({
+        lockedBy: "b",
+        previousStatus: "queued",
+      });
+      await updateExecutionStatus(db(), { workspaceId, executionId: queued.id, workerId: "b", status: "failed" });
+      await expect(
+        claimExecution(db(), { workspaceId, executionId: queued.id, workerId: "b", leaseMs: 60_000 }),
+      ).rejects.toBeInstanceOf(ExecutionStateError);
+    });
+
+    it("releases orphaned leases (all but this worker's) so that they are claimed again at once", async () => {
+      const workspaceId = await newWorkspace();
+      const mine = await createExecution(db(), { workspaceId, workflowSnapshot: snapshot, mode: "manual", claim: { workerId: "me", leaseMs: 60_000 } });
+      const orphan = await createExecution(db(), { workspaceId, workflowSnapshot: snapshot, mode: "manual", claim: { workerId: "dead", leaseMs: 60_000 } });
+      expect(await releaseOrphanedLeases(db(), { exceptWorkerId: "me" })).toBe(1);
+      expect(await getExecution(db(), workspaceId, mine.id)).toMatchObject({ lockedBy: "me" });
+      const claimed = await claimExecutions(db(), { workerId: "me", leaseMs: 60_000, limit: 10 });
+      expect(claimed.map((row) => [row.id, row.previousStatus])).toEqual([[orphan.id, "running"]]);
+    });
+
     it("finds due timed waits and claims them only when asked", async () => {
       const workspaceId = await newWorkspace();
       const due = await createExecution(db(), { workspaceId, workflowSnapshot: snapshot, mode: "manual", claim: { workerId: "w", leaseMs: 60_000 } });
@@ -396,6 +440,15 @@ describe.each(targets)("database on $name", ({ open }) => {
       expect(runs[1].startedAt.toISOString()).toBe(startedAt.toISOString());
       expect(runs[2]).toMatchObject({ attempt: 2, status: "failed", error: { message: "ECONNREFUSED" } });
       expect(typeof runs[0].id).toBe("number");
+
+      expect(await clearNodeRunOutputs(db(), workspaceId, execution.id)).toBe(3);
+      const cleared = await listNodeRuns(db(), workspaceId, execution.id);
+      expect(cleared.map((run) => [run.input, run.output, run.durationMs])).toEqual([
+        [null, null, 0.25],
+        [null, null, 0.5],
+        [null, null, 22],
+      ]);
+      expect(cleared[2].error).toEqual({ message: "ECONNREFUSED" });
       expect(await listNodeRuns(db(), await newWorkspace(), execution.id)).toEqual([]);
     });
   });

@@ -14,7 +14,7 @@
  * it no longer holds the lease.
  */
 import { randomUUID } from "node:crypto";
-import { type SQL, and, desc, eq, getTableColumns, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { type SQL, and, desc, eq, getTableColumns, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import { ExecutionStateError, NotFoundError } from "../../errors";
 import type { Database } from "../client";
 import { LeaseLostError } from "../errors";
@@ -283,6 +283,84 @@ export async function claimExecutions(
     .where(eq(executions.id, candidates.id))
     .returning({ ...getTableColumns(executions), previousStatus: candidates.previousStatus });
   return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+}
+
+/**
+ * Claims one execution by id for `workerId` (the CLI runs what it just created or resumed; a parent runs its
+ * sub-workflow inline): when it is queued, running with an expired or released lease (or already held by this worker:
+ * the lease is renewed), or waiting with a due timer. Throws NotFoundError, LeaseLostError (another worker holds a live
+ * lease) or ExecutionStateError (finished, or waiting for a decision or a later time).
+ */
+export async function claimExecution(
+  db: Database,
+  input: { workspaceId: string; executionId: string; workerId: string; leaseMs: number },
+): Promise<ClaimedExecution> {
+  const candidate = db
+    .select({ id: executions.id, previousStatus: sql<ExecutionStatus>`${executions.status}`.as("previous_status") })
+    .from(executions)
+    .where(
+      and(
+        eq(executions.workspaceId, input.workspaceId),
+        eq(executions.id, input.executionId),
+        or(
+          eq(executions.status, "queued"),
+          and(
+            eq(executions.status, "running"),
+            or(
+              isNull(executions.lockedUntil),
+              lt(executions.lockedUntil, sql`now()`),
+              eq(executions.lockedBy, input.workerId),
+            ),
+          ),
+          and(eq(executions.status, "waiting"), lte(executions.waitUntil, sql`now()`)),
+        ),
+      ),
+    )
+    .for("update")
+    .as("candidate");
+  const [row] = await db
+    .update(executions)
+    .set({
+      status: "running",
+      lockedBy: input.workerId,
+      lockedUntil: leaseEnd(input.leaseMs),
+      startedAt: sql`coalesce(${executions.startedAt}, now())`,
+      claimCount: sql`${executions.claimCount} + 1`,
+      waitUntil: null,
+    })
+    .from(candidate)
+    .where(eq(executions.id, candidate.id))
+    .returning({ ...getTableColumns(executions), previousStatus: candidate.previousStatus });
+  if (row) return row;
+  const [current] = await db
+    .select({ status: executions.status, lockedBy: executions.lockedBy })
+    .from(executions)
+    .where(and(eq(executions.workspaceId, input.workspaceId), eq(executions.id, input.executionId)))
+    .limit(1);
+  if (current?.status === "running" && current.lockedBy) {
+    throw new LeaseLostError(input.executionId, input.workerId, current.lockedBy, current.status);
+  }
+  throw await explainRefusal(db, input.workspaceId, input.executionId, undefined, "be claimed");
+}
+
+/**
+ * Releases every lease not held by `exceptWorkerId` and returns how many: the running executions become claimable at
+ * once instead of after their lease runs out. Only for a database that this process alone works on (PGlite: the data
+ * dir lock guarantees no other worker is alive); on a shared Postgres server it would take live executions from other
+ * workers. Global (worker query).
+ */
+export async function releaseOrphanedLeases(db: Database, input: { exceptWorkerId: string }): Promise<number> {
+  const released = await db
+    .update(executions)
+    .set({ lockedBy: null, lockedUntil: null })
+    .where(
+      and(
+        eq(executions.status, "running"),
+        or(isNull(executions.lockedBy), ne(executions.lockedBy, input.exceptWorkerId)),
+      ),
+    )
+    .returning({ id: executions.id });
+  return released.length;
 }
 
 /**

@@ -54,3 +54,16 @@ export async function listNodeRuns(db: Database, workspaceId: string, executionI
     .where(and(eq(nodeRuns.workspaceId, workspaceId), eq(nodeRuns.executionId, executionId)))
     .orderBy(asc(nodeRuns.id));
 }
+
+/**
+ * Drops the recorded input and output of an execution's node runs, keeping timing, counts and errors: for workflows
+ * saved with `saveExecution: "errors"` once they succeed. Returns how many runs were cleared.
+ */
+export async function clearNodeRunOutputs(db: Database, workspaceId: string, executionId: string): Promise<number> {
+  const cleared = await db
+    .update(nodeRuns)
+    .set({ input: null, output: null })
+    .where(and(eq(nodeRuns.workspaceId, workspaceId), eq(nodeRuns.executionId, executionId)))
+    .returning({ id: nodeRuns.id });
+  return cleared.length;
+}
