@@ -34,7 +34,16 @@ import {
   insertWritesStatement,
   pruneThreadStatement,
   selectCheckpointsStatement,
+  selectPendingSendsStatement,
 } from "./statements";
+
+interface Group {
+  checkpoint?: SelectedRow;
+  blobs: SelectedRow[];
+  writes: SelectedRow[];
+  /** The parent's pending sends (format < 4 only). */
+  sends: SelectedRow[];
+}
 
 export interface PruneResult {
   /** Rows removed from each table. */
@@ -213,12 +222,6 @@ export class DrizzleCheckpointSaver extends BaseCheckpointSaver {
   }
 
   private async assembleTuples(rows: SelectedRow[]): Promise<CheckpointTuple[]> {
-    interface Group {
-      checkpoint?: SelectedRow;
-      blobs: SelectedRow[];
-      writes: SelectedRow[];
-      sends: SelectedRow[];
-    }
     const groups = new Map<number, Group>();
     for (const row of rows) {
       const ord = Number(row.ord);
@@ -230,18 +233,35 @@ export class DrizzleCheckpointSaver extends BaseCheckpointSaver {
       if (row.kind === "c") group.checkpoint = row;
       else if (row.kind === "b") group.blobs.push(row);
       else if (row.kind === "w") group.writes.push(row);
-      else group.sends.push(row);
     }
-    const ordered = [...groups.entries()].sort(([a], [b]) => a - b);
-    return Promise.all(ordered.map(([, group]) => this.assembleTuple(group)));
+    const ordered = [...groups.entries()].sort(([a], [b]) => a - b).map(([, group]) => group);
+    await this.attachPendingSends(ordered);
+    return Promise.all(ordered.map((group) => this.assembleTuple(group)));
   }
 
-  private async assembleTuple(group: {
-    checkpoint?: SelectedRow;
-    blobs: SelectedRow[];
-    writes: SelectedRow[];
-    sends: SelectedRow[];
-  }): Promise<CheckpointTuple> {
+  /** Before format 4, a checkpoint's pending sends were its parent's TASKS writes: fetch them (one query per thread). */
+  private async attachPendingSends(groups: Group[]): Promise<void> {
+    const legacy = groups.filter((group) => group.checkpoint?.n !== undefined && Number(group.checkpoint.n) < 4 && group.checkpoint.s1);
+    if (legacy.length === 0) return;
+    const byNamespace = new Map<string, { threadId: string; checkpointNs: string; parents: Set<string> }>();
+    for (const group of legacy) {
+      const row = group.checkpoint as SelectedRow;
+      const key = JSON.stringify([row.thread_id, row.checkpoint_ns]);
+      const entry = byNamespace.get(key) ?? { threadId: row.thread_id, checkpointNs: row.checkpoint_ns, parents: new Set() };
+      entry.parents.add(row.s1 as string);
+      byNamespace.set(key, entry);
+    }
+    for (const { threadId, checkpointNs, parents } of byNamespace.values()) {
+      const sends = await queryRows<SelectedRow>(this.db, selectPendingSendsStatement(threadId, checkpointNs, [...parents]));
+      for (const group of legacy) {
+        const row = group.checkpoint as SelectedRow;
+        if (row.thread_id !== threadId || row.checkpoint_ns !== checkpointNs) continue;
+        group.sends = sends.filter((send) => send.checkpoint_id === row.s1);
+      }
+    }
+  }
+
+  private async assembleTuple(group: Group): Promise<CheckpointTuple> {
     const row = group.checkpoint;
     if (!row?.blob || !row.s2) throw new Error("checkpoint saver: a checkpoint row is missing its data");
     const { thread_id, checkpoint_ns, checkpoint_id } = row;

@@ -1,7 +1,8 @@
 /**
  * The SQL of the checkpoint saver. Every saver method is ONE statement (one round trip): `put` writes the checkpoint
  * and its new channel blobs together through a data-modifying CTE, `putWrites` is one multi-row INSERT, and a read
- * returns the checkpoint rows, their channel blobs and their pending writes in one UNION ALL, told apart by `kind`.
+ * returns the checkpoint rows, their channel blobs and their pending writes in one UNION ALL, told apart by `kind`
+ * (checkpoints older than format 4 need one more query for their parent's pending sends).
  */
 import { TASKS } from "@langchain/langgraph-checkpoint";
 import { type SQL, sql } from "drizzle-orm";
@@ -89,7 +90,7 @@ export interface CheckpointSelection {
  * - "c" checkpoint: s1 parent id, s2 serde type, n format version, blob checkpoint, versions, metadata
  * - "b" channel blob: s1 channel, s2 serde type, blob value (null for "empty")
  * - "w" pending write: s1 task id, s2 channel, s3 serde type, s4 task path, n idx, blob value
- * - "s" pending send of the parent (format version < 4 only): same columns as "w"
+ * - "s" pending send of the parent (selectPendingSendsStatement; `checkpoint_id` is the parent's): as "w"
  * `ord` numbers the selected checkpoints newest first; every row carries the `ord` of its checkpoint.
  */
 export interface SelectedRow {
@@ -117,12 +118,15 @@ export function selectCheckpointsStatement(selection: CheckpointSelection): SQL 
   if (selection.metadataFilterJson !== undefined) conditions.push(sql`metadata @> ${selection.metadataFilterJson}::jsonb`);
   const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
   const limit = selection.limit !== undefined ? sql`limit ${selection.limit}` : sql``;
-  return sql`with cp as (
-      select (row_number() over (order by checkpoint_id desc))::integer as ord, thread_id, checkpoint_ns, checkpoint_id,
-        parent_checkpoint_id, format_version, type, checkpoint, channel_versions, metadata
+  // The window function runs over the selected page only (after ORDER BY ... LIMIT on the primary key), so reading
+  // the latest checkpoint costs the same on a thread of 10 or 10,000 checkpoints.
+  return sql`with page as (
+      select thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, format_version, type, checkpoint,
+        channel_versions, metadata
       from checkpoints ${where}
       order by checkpoint_id desc ${limit}
-    )
+    ),
+    cp as (select (row_number() over (order by checkpoint_id desc))::integer as ord, * from page)
     select 'c' as kind, cp.ord, cp.thread_id, cp.checkpoint_ns, cp.checkpoint_id, cp.parent_checkpoint_id as s1,
       cp.type as s2, null::text as s3, null::text as s4, cp.format_version as n, cp.checkpoint as blob,
       cp.channel_versions as versions, cp.metadata as metadata
@@ -132,8 +136,14 @@ export function selectCheckpointsStatement(selection: CheckpointSelection): SQL 
       null, null
     from cp
     cross join lateral jsonb_each_text(cp.channel_versions) as v(channel, version)
-    join checkpoint_blobs bl on bl.thread_id = cp.thread_id and bl.checkpoint_ns = cp.checkpoint_ns
-      and bl.channel = v.channel and bl.version = v.version
+    -- "limit 1" keeps this a primary-key lookup per channel: joined plainly, the planner (PGlite has no autovacuum to
+    -- keep statistics) may hash every blob of the thread, which grows with the thread.
+    cross join lateral (
+      select b.channel, b.type, b.blob from checkpoint_blobs b
+      where b.thread_id = cp.thread_id and b.checkpoint_ns = cp.checkpoint_ns and b.channel = v.channel
+        and b.version = v.version
+      limit 1
+    ) as bl
     where bl.type <> 'empty'
     union all
     select 'w', cp.ord, cp.thread_id, cp.checkpoint_ns, cp.checkpoint_id, w.task_id, w.channel, w.type, w.task_path, w.idx,
@@ -141,13 +151,22 @@ export function selectCheckpointsStatement(selection: CheckpointSelection): SQL 
     from cp
     join checkpoint_writes w on w.thread_id = cp.thread_id and w.checkpoint_ns = cp.checkpoint_ns
       and w.checkpoint_id = cp.checkpoint_id
-    union all
-    select 's', cp.ord, cp.thread_id, cp.checkpoint_ns, cp.checkpoint_id, w.task_id, w.channel, w.type, w.task_path, w.idx,
-      w.blob, null, null
-    from cp
-    join checkpoint_writes w on w.thread_id = cp.thread_id and w.checkpoint_ns = cp.checkpoint_ns
-      and w.checkpoint_id = cp.parent_checkpoint_id and w.channel = ${TASKS}
-    where cp.format_version < 4`;
+`;
+}
+
+/**
+ * Pending sends of the parents of checkpoints written before format 4 (they kept sends apart from writes): only read
+ * when such a checkpoint comes up, which a thread written by this saver under LangGraph 1.x never has.
+ */
+export function selectPendingSendsStatement(threadId: string, checkpointNs: string, parentCheckpointIds: string[]): SQL {
+  return sql`select 's' as kind, 0 as ord, thread_id, checkpoint_ns, checkpoint_id, task_id as s1, channel as s2,
+      type as s3, task_path as s4, idx as n, blob, null::jsonb as versions, null::jsonb as metadata
+    from checkpoint_writes
+    where thread_id = ${threadId} and checkpoint_ns = ${checkpointNs} and channel = ${TASKS}
+      and checkpoint_id in (${sql.join(
+        parentCheckpointIds.map((id) => sql`${id}`),
+        sql`, `,
+      )})`;
 }
 
 export function deleteThreadStatement(threadId: string): SQL {
