@@ -193,7 +193,8 @@ export class Engine {
       };
       const input = await this.graphInput(execution, compiled, graph, config);
       if (input === "still-waiting") return await this.markWaiting(execution, pausedWith);
-      const result = (await graph.invoke(input, config)) as { run?: RunState };
+      // The Command's node-name type parameter is wider than this graph's; the resume payload is all it carries.
+      const result = (await graph.invoke(input as Parameters<typeof graph.invoke>[0], config)) as { run?: RunState };
       if (pausedWith) return await this.markWaiting(execution, pausedWith);
       const state = result.run;
       if (!state) throw new ExecutionStateError(`Execution ${execution.id} ended without state`, { executionId: execution.id });

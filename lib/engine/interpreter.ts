@@ -84,7 +84,7 @@ class SegmentRun {
       item: inputItems[itemIndex],
       itemIndex,
       inputItems,
-      nodeOutput: (name) => this.state.outputs[name],
+      nodeOutput: (name: string) => this.state.outputs[name],
       executionId: this.env.executionId,
       workflow: { id: this.env.compiled.workflow.id, name: this.env.compiled.workflow.name },
       now: new Date(),

@@ -19,8 +19,10 @@ const parameters = z.object({
     .default({ fallbackOutput: "none", allMatchingOutputs: false }),
 });
 
-function outputs(parameters: z.infer<typeof parameters>): PortDeclaration[] {
-  const rules: PortDeclaration[] = (parameters.rules?.values ?? []).map((rule, index) => ({
+type SwitchParameters = z.infer<typeof parameters>;
+
+function outputs(parameters: SwitchParameters): PortDeclaration[] {
+  const rules: PortDeclaration[] = (parameters.rules?.values ?? []).map((rule: SwitchParameters["rules"]["values"][number], index: number) => ({
     kind: "main",
     name: rule.outputKey ?? String(index),
   }));

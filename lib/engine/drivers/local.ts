@@ -48,9 +48,10 @@ export class LocalDriver {
     this.stopping = false;
     const tick = async () => {
       if (this.stopping) return;
-      this.polling = this.pollOnce().catch((error: unknown) => {
-        this.logger.error("poll failed", { error: error instanceof Error ? error.message : String(error) });
-      });
+      this.polling = this.pollOnce().then(
+        () => undefined,
+        (error: unknown) => this.logger.error("poll failed", { error: error instanceof Error ? error.message : String(error) }),
+      );
       await this.polling;
       if (!this.stopping) this.timer = setTimeout(tick, this.pollIntervalMs);
     };
