@@ -7,18 +7,27 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { sql } from "drizzle-orm";
 import { type CheckpointSaverTestInitializer, deltaChannelHistoryTests, validate } from "@langchain/langgraph-checkpoint-validation";
 import { DrizzleCheckpointSaver } from "../../lib/engine/checkpointer";
-import { TEST_DATABASE_DRIVERS, type TestDatabase, createTestDatabase } from "../helpers/db";
+import { type DatabaseHandle, openDatabase } from "../../lib/db/client";
+import { TEST_DATABASE_DRIVERS, createTestDatabase } from "../helpers/db";
 
 // The suite calls describe/it/expect/... as globals (its CLI runs vitest with `globals: true`); this config does not.
 Object.assign(globalThis, { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it });
 
-for (const driver of TEST_DATABASE_DRIVERS) {
-  let database: TestDatabase | undefined;
+const targets: Array<{ name: string; open: () => Promise<DatabaseHandle> }> = TEST_DATABASE_DRIVERS.map((driver) => ({
+  name: driver,
+  open: () => createTestDatabase({ driver }),
+}));
+// Set HETUMIND_TEST_DATABASE_URL to run the suite against a real Postgres server too (its checkpoint tables are emptied).
+const externalUrl = process.env.HETUMIND_TEST_DATABASE_URL;
+if (externalUrl) targets.push({ name: "HETUMIND_TEST_DATABASE_URL", open: () => openDatabase({ databaseUrl: externalUrl }) });
+
+for (const target of targets) {
+  let database: DatabaseHandle | undefined;
   const initializer: CheckpointSaverTestInitializer<DrizzleCheckpointSaver> = {
-    checkpointerName: `DrizzleCheckpointSaver (${driver})`,
+    checkpointerName: `DrizzleCheckpointSaver (${target.name})`,
     beforeAllTimeout: 60_000,
     async beforeAll() {
-      database = await createTestDatabase({ driver });
+      database = await target.open();
     },
     async afterAll() {
       await database?.close();
