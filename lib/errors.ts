@@ -68,7 +68,18 @@ export class WorkflowParseError extends HetumindError {
 }
 
 export class ExpressionError extends HetumindError {
-  constructor(message: string, fields: { node?: string; parameter?: string; expression: string }, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    fields: {
+      node?: string;
+      parameter?: string;
+      expression: string;
+      /** What stopped it: "threw", "timeout", "memory", "forbidden", "syntax", "invalid_result", "unavailable". */
+      reason?: string;
+      itemIndex?: number;
+    },
+    options?: { cause?: unknown },
+  ) {
     super(
       "expression_failed",
       `Expression failed${fields.node ? ` in node "${fields.node}"` : ""}${fields.parameter ? `, parameter "${fields.parameter}"` : ""}: ` +
