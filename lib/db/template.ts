@@ -36,6 +36,7 @@ export async function ensureDatabaseTemplates(options: DatabaseTemplateOptions =
   if (fs.existsSync(templates.blank) && fs.existsSync(templates.migrated)) return templates;
 
   fs.mkdirSync(path.dirname(prefix), { recursive: true });
+  removeOutdatedTemplates(path.dirname(prefix), path.basename(prefix));
   const handle = await openDatabase({ memory: true, migrate: false });
   try {
     const pglite = handle.pglite;
@@ -52,6 +53,20 @@ export async function ensureDatabaseTemplates(options: DatabaseTemplateOptions =
 /** The migrated template's path (see `ensureDatabaseTemplates`). */
 export async function ensureDatabaseTemplate(options: DatabaseTemplateOptions = {}): Promise<string> {
   return (await ensureDatabaseTemplates(options)).migrated;
+}
+
+/** Templates of earlier migrations (~40 MB each) go once they are a day old. */
+function removeOutdatedTemplates(directory: string, currentPrefix: string): void {
+  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
+  for (const name of fs.readdirSync(directory)) {
+    if (!name.startsWith("hetumind-db-template-") || name.startsWith(currentPrefix)) continue;
+    const file = path.join(directory, name);
+    try {
+      if (fs.statSync(file).mtimeMs < dayAgo) fs.rmSync(file, { force: true });
+    } catch {
+      // another process removed it
+    }
+  }
 }
 
 async function writeDump(pglite: PGlite, file: string): Promise<void> {
