@@ -109,10 +109,11 @@ describe("the engine runs n8n item semantics durably", () => {
     const runs = await testEngine.nodeRuns(failed.executionId);
     expect(runs.at(-1)).toMatchObject({ nodeName: "Fail", status: "failed", attempt: 3 });
 
+    const badNumber = { name: "Convert", type: "hetumind.set", parameters: { assignments: { assignments: [{ name: "n", value: "abc", type: "number" }] } } };
     const continued = await testEngine.run(
-      workflowOf([{ ...failing, onError: "continue" }, { name: "After", type: "hetumind.noOp" }], [["Start", "Fail"], ["Fail", "After"]]),
+      workflowOf([{ ...badNumber, onError: "continue" }, { name: "After", type: "hetumind.noOp" }], [["Start", "Convert"], ["Convert", "After"]]),
     );
-    expect(jsonOf(continued)).toEqual([{ error: "boom" }]);
+    expect(jsonOf(continued)).toEqual([{ error: expect.stringMatching(/Convert.*field "n": "abc" is not a number/) }]);
   });
 
   it("fails with the node, parameter and expression when an expression throws", async () => {

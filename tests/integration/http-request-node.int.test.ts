@@ -39,6 +39,7 @@ function contextFor(
     node: { id: "n1", name: "HTTP Request", type: httpRequest.type },
     execution: { id: "exec-1", mode: "manual", workspaceId: "ws-1" },
     workflow: { name: "test" },
+    nodeOutput: () => undefined,
     inputs: [items],
     items,
     parameters: (itemIndex = 0) => httpRequest.parameters.parse(rawFor(itemIndex)),
