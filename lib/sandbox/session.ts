@@ -22,6 +22,8 @@ export interface ConsoleEntry {
 export interface SandboxRunOptions extends Partial<SandboxLimits> {
   /** Names the place in error messages ("the Code node", default). */
   label?: string;
+  /** Install a capturing `console` (default true; skipping it saves ~0.15 ms when the code never logs). */
+  console?: boolean;
   /** Recorded on errors as `fields.node`. */
   node?: string;
 }
@@ -193,21 +195,34 @@ export class SandboxSession {
   }
 }
 
+export interface SandboxRunHooks {
+  /** Called after a failure, outside the time limit, to say which item was being processed. */
+  onFailure?(session: SandboxSession): { itemIndex?: number } | void;
+}
+
 /**
  * Runs `body` in a fresh sandbox with the given limits; the time limit covers everything `body` does in the VM.
  * Throws `SandboxError` (with `fields.logs`) for every failure of the code.
  */
-export function runInSandbox<T>(options: SandboxRunOptions, body: (session: SandboxSession) => T): T {
+export function runInSandbox<T>(options: SandboxRunOptions, body: (session: SandboxSession) => T, hooks: SandboxRunHooks = {}): T {
   const limits = resolveLimits(options);
   const vm = new SandboxVm(limits);
   const session = new SandboxSession(vm, limits);
   try {
     return vm.withDeadline(limits.timeoutMs, () => {
-      session.installConsole();
+      if (options.console !== false) session.installConsole();
       return body(session);
     });
   } catch (error) {
-    throw asSandboxError(error, session, options, limits);
+    let itemIndex: number | undefined;
+    if (vm.alive && hooks.onFailure) {
+      try {
+        itemIndex = hooks.onFailure(session)?.itemIndex;
+      } catch {
+        itemIndex = undefined;
+      }
+    }
+    throw asSandboxError(error, session, { ...options, itemIndex }, limits);
   } finally {
     if (vm.alive) {
       session.dispose();
@@ -229,6 +244,7 @@ export function asSandboxError(error: unknown, session: SandboxSession, options:
   if (error instanceof InvalidResultError) {
     const fields: ConstructorParameters<typeof SandboxError>[2] = { logs: base.logs };
     if (options.node !== undefined) fields.node = options.node;
+    if (options.itemIndex !== undefined) fields.itemIndex = options.itemIndex;
     return new SandboxError("code_invalid_result", error.message, fields, { cause: error });
   }
   return error;
@@ -252,7 +268,7 @@ export interface UserCodeResult {
 /** Runs user JavaScript in a fresh QuickJS context with no host access. Synchronous; call `loadSandbox()` first. */
 export function runUserCode(options: RunUserCodeOptions): UserCodeResult {
   const started = performance.now();
-  return runInSandbox(options, (session) => {
+  return runInSandbox({ console: mayUseConsole(options.code), ...options }, (session) => {
     for (const [name, value] of Object.entries(options.globals ?? {})) session.setGlobal(name, value);
     const factory = session.compileUserFunction(options.code);
     const userFunction = session.call(factory);
@@ -260,6 +276,11 @@ export function runUserCode(options: RunUserCodeOptions): UserCodeResult {
     const value = session.toJson(result, { viaText: mayDefineToJson(options.code) });
     return { value, logs: session.consoleOutput(), durationMs: performance.now() - started };
   });
+}
+
+/** Whether the code may log (it names `console`, or builds code at run time). */
+export function mayUseConsole(code: string): boolean {
+  return /\bconsole\b|\beval\b|\bFunction\b|constructor/.test(code);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { QuickJSHandle } from "quickjs-emscripten-core";
 import { currentGeneration } from "@/lib/sandbox/module";
 import { SandboxVm, VmFailure, type SandboxLimits } from "@/lib/sandbox/vm";
 import type { Item, JsonValue } from "@/lib/workflow/items";
-import { NEEDS, SCOPE_NAMES, WORKFLOW_PROXY_SOURCE, needsOf, workflowDataOp, type ExpressionData } from "./workflow-data";
+import { DATETIME_SOURCE, NEEDS, SCOPE_NAMES, WORKFLOW_PROXY_SOURCE, needsOf, workflowDataOp, type ExpressionData } from "./workflow-data";
 
 export const EXPRESSION_LIMITS: Readonly<SandboxLimits> = Object.freeze({
   timeoutMs: 1_000,
@@ -19,7 +19,7 @@ const MAX_COMPILED = 2_000;
 const HOST_ERROR_KEY = "__hetumindHostError__";
 
 /** Called with (fn, needs, itemIndex, json, nowMs): builds the scope and calls the compiled expression. */
-const INVOKE_SOURCE = `(function (proxy, host, key) {
+const INVOKE_SOURCE = `(function (proxy, host, key, DateTime) {
   "use strict";
   var has = Object.prototype.hasOwnProperty, ErrorClass = Error;
   function checkedHost(op, name, index) {
@@ -27,7 +27,7 @@ const INVOKE_SOURCE = `(function (proxy, host, key) {
     if (result !== null && typeof result === "object" && has.call(result, key)) throw new ErrorClass(result[key]);
     return result;
   }
-  var workflow = proxy(checkedHost);
+  var workflow = proxy(checkedHost, DateTime);
   var deepFreeze = workflow.deepFreeze;
   return [function invoke(fn, needs, itemIndex, json, nowMs) {
     var scope = workflow.makeScope(itemIndex, nowMs, needs);
@@ -52,12 +52,13 @@ class ExpressionVm {
     const context = this.vm.context;
     this.hostHandle = context.newFunction("host", (opHandle, nameHandle, indexHandle) => this.host(opHandle, nameHandle, indexHandle));
     const proxy = this.vm.evaluate(WORKFLOW_PROXY_SOURCE, "hetumind-workflow-data.js");
+    const dateTime = this.vm.evaluate(DATETIME_SOURCE, "hetumind-datetime.js");
     const factory = this.vm.evaluate(INVOKE_SOURCE, "hetumind-expression.js");
     const key = context.newString(HOST_ERROR_KEY);
-    const pair = this.vm.call(factory, undefined, proxy, this.hostHandle, key);
+    const pair = this.vm.call(factory, undefined, proxy, this.hostHandle, key, dateTime);
     this.invokeHandle = context.getProp(pair, 0);
     this.deepFreezeHandle = context.getProp(pair, 1);
-    for (const handle of [pair, key, factory, proxy]) handle.dispose();
+    for (const handle of [pair, key, factory, dateTime, proxy]) handle.dispose();
   }
 
   private host(opHandle: QuickJSHandle, nameHandle: QuickJSHandle | undefined, indexHandle: QuickJSHandle | undefined): QuickJSHandle {

@@ -135,14 +135,77 @@ export function needsOf(source: string): number {
 export const SCOPE_NAMES = ["$json", "$input", "$", "$node", "$execution", "$workflow", "$now", "$today", "$itemIndex", "$items"] as const;
 
 /**
- * Evaluated once per VM context with `(host, now)`; returns `{ makeScope, deepFreeze, DateTime }`.
+ * Evaluated once per VM context, then called with `(host, DateTime)` (DateTime from DATETIME_SOURCE, or undefined when
+ * nothing uses $now/$today); returns `{ makeScope, deepFreeze }`.
  * `host(op, name, index)` is workflowDataOp behind a VM function. `makeScope(itemIndex, nowMs, needs, preset)` returns
  * the values of SCOPE_NAMES (minus $json) for one item; `preset.items` (the Code node) serves $input from an array
  * already in the VM; `scope.setItemIndex(i)` moves every `.item` to another item.
  */
-export const WORKFLOW_PROXY_SOURCE = String.raw`(function (host) {
+export const WORKFLOW_PROXY_SOURCE = String.raw`(function (host, DateTime) {
   "use strict";
-  var ObjectFreeze = Object.freeze, isFrozen = Object.isFrozen, ownKeys = Reflect.ownKeys, DateBase = Date;
+  var ObjectFreeze = Object.freeze, isFrozen = Object.isFrozen, ownKeys = Reflect.ownKeys;
+  function deepFreeze(value) {
+    if (value === null || typeof value !== "object" || isFrozen(value)) return value;
+    ObjectFreeze(value);
+    var keys = ownKeys(value);
+    for (var index = 0; index < keys.length; index++) deepFreeze(value[keys[index]]);
+    return value;
+  }
+  function makeScope(itemIndex, nowMs, needs, preset) {
+    var current = itemIndex, cache = Object.create(null), presetItems = preset ? preset.items : undefined;
+    function fetch(op, name, index) {
+      var key = op + "\u0000" + (name === undefined ? "" : name) + "\u0000" + (index === undefined ? "" : index);
+      if (key in cache) return cache[key];
+      return (cache[key] = host(op, name, index));
+    }
+    function accessor(name) {
+      var input = name === undefined, prefix = input ? "input." : "node.";
+      return {
+        all: function () { return input && presetItems ? presetItems : fetch(prefix + "all", name); },
+        first: function () { if (input && presetItems) { var first = presetItems[0]; return first === undefined ? null : first; } return fetch(prefix + "first", name); },
+        last: function () { if (input && presetItems) { var last = presetItems[presetItems.length - 1]; return last === undefined ? null : last; } return fetch(prefix + "last", name); },
+        itemMatching: function (index) { return input && presetItems ? (presetItems[index] === undefined ? null : presetItems[index]) : fetch(prefix + "item", name, index); },
+        get item() {
+          if (preset && preset.mode === "all" && input) throw new Error("$input.item is only available in 'Run Once for Each Item' mode: use $input.first() or loop over $input.all()");
+          return input && presetItems ? (presetItems[current] === undefined ? null : presetItems[current]) : fetch(prefix + "item", name, current);
+        },
+        get isExecuted() { if (input) return true; try { fetch("node.all", name); return true; } catch (error) { return false; } },
+      };
+    }
+    var scope = { setItemIndex: function (index) { current = index; } };
+    if (needs & 1) scope.$input = accessor(undefined);
+    if (needs & 2) scope.$ = function (name) {
+      if (typeof name !== "string") throw new TypeError("$() expects a node name (a string)");
+      return accessor(name);
+    };
+    if (needs & 4) scope.$node = new Proxy({}, {
+      get: function (target, name) {
+        if (typeof name !== "string") return undefined;
+        return {
+          get json() { return fetch("node.item", name, current).json; },
+          get binary() { return fetch("node.item", name, current).binary; },
+          get isExecuted() { try { fetch("node.all", name); return true; } catch (error) { return false; } },
+        };
+      },
+    });
+    if (needs & 8) scope.$execution = fetch("execution");
+    if (needs & 16) scope.$workflow = fetch("workflow");
+    if (needs & 32) scope.$now = new DateTime(nowMs);
+    if (needs & 64) scope.$today = new DateTime(nowMs).startOf("day");
+    if (needs & 128) scope.$items = function (name) { return name === undefined ? accessor(undefined).all() : accessor(String(name)).all(); };
+    return scope;
+  }
+  return { makeScope: makeScope, deepFreeze: deepFreeze };
+})`;
+
+/**
+ * Evaluates to the DateTime class behind `$now` / `$today`: a Date (so it serialises as an ISO string) with a
+ * small Luxon-like surface, in UTC: toISO(), toMillis(), toSeconds(), plus({ days: 1 }), minus(...), startOf("day"),
+ * toFormat("yyyy-MM-dd HH:mm:ss"), and year/month/day/hour/minute/second/weekday getters.
+ */
+export const DATETIME_SOURCE = String.raw`(function () {
+  "use strict";
+  var DateBase = Date;
   var MS = { millisecond: 1, second: 1000, minute: 60000, hour: 3600000, day: 86400000, week: 604800000 };
   function unitOf(key) {
     var unit = String(key).toLowerCase();
@@ -206,56 +269,5 @@ export const WORKFLOW_PROXY_SOURCE = String.raw`(function (host) {
       });
     }
   }
-  function deepFreeze(value) {
-    if (value === null || typeof value !== "object" || isFrozen(value)) return value;
-    ObjectFreeze(value);
-    var keys = ownKeys(value);
-    for (var index = 0; index < keys.length; index++) deepFreeze(value[keys[index]]);
-    return value;
-  }
-  function makeScope(itemIndex, nowMs, needs, preset) {
-    var current = itemIndex, cache = Object.create(null), presetItems = preset ? preset.items : undefined;
-    function fetch(op, name, index) {
-      var key = op + "\u0000" + (name === undefined ? "" : name) + "\u0000" + (index === undefined ? "" : index);
-      if (key in cache) return cache[key];
-      return (cache[key] = host(op, name, index));
-    }
-    function accessor(name) {
-      var input = name === undefined, prefix = input ? "input." : "node.";
-      return {
-        all: function () { return input && presetItems ? presetItems : fetch(prefix + "all", name); },
-        first: function () { if (input && presetItems) { var first = presetItems[0]; return first === undefined ? null : first; } return fetch(prefix + "first", name); },
-        last: function () { if (input && presetItems) { var last = presetItems[presetItems.length - 1]; return last === undefined ? null : last; } return fetch(prefix + "last", name); },
-        itemMatching: function (index) { return input && presetItems ? (presetItems[index] === undefined ? null : presetItems[index]) : fetch(prefix + "item", name, index); },
-        get item() {
-          if (preset && preset.mode === "all" && input) throw new Error("$input.item is only available in 'Run Once for Each Item' mode: use $input.first() or loop over $input.all()");
-          return input && presetItems ? (presetItems[current] === undefined ? null : presetItems[current]) : fetch(prefix + "item", name, current);
-        },
-        get isExecuted() { if (input) return true; try { fetch("node.all", name); return true; } catch (error) { return false; } },
-      };
-    }
-    var scope = { setItemIndex: function (index) { current = index; } };
-    if (needs & 1) scope.$input = accessor(undefined);
-    if (needs & 2) scope.$ = function (name) {
-      if (typeof name !== "string") throw new TypeError("$() expects a node name (a string)");
-      return accessor(name);
-    };
-    if (needs & 4) scope.$node = new Proxy({}, {
-      get: function (target, name) {
-        if (typeof name !== "string") return undefined;
-        return {
-          get json() { return fetch("node.item", name, current).json; },
-          get binary() { return fetch("node.item", name, current).binary; },
-          get isExecuted() { try { fetch("node.all", name); return true; } catch (error) { return false; } },
-        };
-      },
-    });
-    if (needs & 8) scope.$execution = fetch("execution");
-    if (needs & 16) scope.$workflow = fetch("workflow");
-    if (needs & 32) scope.$now = new DateTime(nowMs);
-    if (needs & 64) scope.$today = new DateTime(nowMs).startOf("day");
-    if (needs & 128) scope.$items = function (name) { return name === undefined ? accessor(undefined).all() : accessor(String(name)).all(); };
-    return scope;
-  }
-  return { makeScope: makeScope, deepFreeze: deepFreeze, DateTime: DateTime };
-})`;
+  return DateTime;
+})()`;
