@@ -54,6 +54,8 @@ export const HOST_ONLY_NAMES: ReadonlySet<string> = new Set([
 export function normalizeVmMessage(message: string): string {
   let match = /^cannot read property '(.*)' of (undefined|null)$/.exec(message);
   if (match) return `Cannot read properties of ${match[2]} (reading '${match[1]}')`;
+  match = /^cannot read property of (undefined|null)$/.exec(message);
+  if (match) return `Cannot read properties of ${match[1]}`;
   match = /^cannot set property '(.*)' of (undefined|null)$/.exec(message);
   if (match) return `Cannot set properties of ${match[2]} (setting '${match[1]}')`;
   match = /^'(.*)' is not defined$/.exec(message);

@@ -92,7 +92,8 @@ export class SandboxSession {
     const factory = this.manage(this.vm.evaluate(CONSOLE_SOURCE, "hetumind-console.js"));
     const hostLog = this.manage(
       this.vm.context.newFunction("log", (levelHandle, messageHandle) => {
-        this.record(this.vm.context.getString(levelHandle) as ConsoleLevel, this.vm.context.getString(messageHandle));
+        const message = this.vm.exportJson(messageHandle);
+        this.record(this.vm.context.getString(levelHandle) as ConsoleLevel, typeof message === "string" ? message : String(message));
       }),
     );
     const consoleObject = this.manage(this.vm.call(factory, undefined, hostLog));

@@ -288,7 +288,10 @@ export class SandboxVm {
 
   /** Evaluates source (global code) and returns its completion value. */
   evaluate(source: string, filename: string): QuickJSHandle {
-    const result = this.context.evalCode(source, filename, { type: "global" });
+    // Source travels as a C string: a raw NUL would cut it short. As an escape it means the same in strings, template
+    // literals and regular expressions, and is still a syntax error anywhere else.
+    const text = source.includes("\0") ? source.replaceAll("\0", "\\u0000") : source;
+    const result = this.context.evalCode(text, filename, { type: "global" });
     if (result.error) throw this.failure(result.error);
     return result.value;
   }
@@ -321,6 +324,9 @@ export class SandboxVm {
   private settledValue(state: ReturnType<QuickJSContext["getPromiseState"]>): QuickJSHandle {
     if (state.type === "fulfilled") return state.value;
     if (state.type === "rejected") throw this.failure(state.error);
+    // An interrupted async function is terminated without settling its promise.
+    if (this.timedOut) throw new VmFailure("timeout", { isError: true, name: "InternalError", message: "interrupted" });
+    if (this.overMemory) throw new VmFailure("memory", { isError: true, name: "InternalError", message: "out of memory" });
     throw new VmFailure("threw", {
       isError: true,
       name: "Error",
@@ -361,7 +367,8 @@ export class SandboxVm {
   exportJson(handle: QuickJSHandle, options: { viaText?: boolean } = {}): JsonValue | undefined {
     const kind = this.context.typeof(handle);
     if (kind === "undefined" || kind === "function" || kind === "symbol") return undefined;
-    if (kind === "string") return this.context.getString(handle);
+    // Strings go through the codec too: getString passes through a C string, which stops at "\0" and cannot carry
+    // lone surrogates.
     if (kind === "boolean") return this.context.dump(handle) as boolean;
     if (kind === "number") {
       const number = this.context.getNumber(handle);

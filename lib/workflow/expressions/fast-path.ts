@@ -11,7 +11,8 @@ import { cloneJson } from "@/lib/sandbox/binary-json";
 import type { JsonValue } from "@/lib/workflow/items";
 import { itemView, pairedNodeItem, type ExpressionData } from "./workflow-data";
 
-type Step = { key: string | number; optional: boolean };
+/** `bracket`: written `[...]` (QuickJS then does not name the key in its TypeError, and neither do we). */
+type Step = { key: string | number; optional: boolean; bracket: boolean };
 type Root =
   | { kind: "json" }
   | { kind: "inputItem" }
@@ -144,20 +145,20 @@ function parseUncached(source: string): PlainPath | undefined {
       if (cursor.eat("[")) {
         const key = cursor.literal();
         if (key === undefined || !cursor.eat("]")) return undefined;
-        steps.push({ key, optional });
+        steps.push({ key, optional, bracket: true });
         continue;
       }
       const key = cursor.identifier();
       if (key === undefined) return undefined;
-      steps.push({ key, optional });
+      steps.push({ key, optional, bracket: false });
     } else if (cursor.eat(".")) {
       const key = cursor.identifier();
       if (key === undefined) return undefined;
-      steps.push({ key, optional: false });
+      steps.push({ key, optional: false, bracket: false });
     } else if (cursor.eat("[")) {
       const key = cursor.literal();
       if (key === undefined || !cursor.eat("]")) return undefined;
-      steps.push({ key, optional: false });
+      steps.push({ key, optional: false, bracket: true });
     } else {
       return undefined;
     }
@@ -210,7 +211,8 @@ export function evaluatePlainPath(path: PlainPath, data: ExpressionData): JsonVa
   for (const step of steps) {
     if (value === undefined || value === null) {
       if (step.optional) return undefined;
-      throw new TypeError(`Cannot read properties of ${value === null ? "null" : "undefined"} (reading '${step.key}')`);
+      const base = `Cannot read properties of ${value === null ? "null" : "undefined"}`;
+      throw new TypeError(step.bracket ? base : `${base} (reading '${step.key}')`);
     }
     const key = String(step.key);
     if (Array.isArray(value)) {
