@@ -13,3 +13,5 @@ for (const name of requested.length > 0 ? requested : Object.keys(SUITES)) {
   console.log(`== ${name}`);
   await SUITES[name]();
 }
+
+export {};

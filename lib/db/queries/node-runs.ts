@@ -1,7 +1,10 @@
-/** Per-node input, output and timing for the UI: written in one batch (one INSERT) per segment. */
-import { and, asc, eq } from "drizzle-orm";
+/**
+ * Per-node input, output and timing for the UI. A segment's node runs are written as ONE row of `node_run_batches`
+ * (a JSON array) and read one row per node run through the `node_runs` view (docs/decisions/node-runs-one-row-per-segment.md).
+ */
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "../client";
-import { type NodeRun, type NodeRunStatus, nodeRuns } from "../schema";
+import { type NodeRun, type NodeRunStatus, nodeRunBatches, nodeRuns } from "../schema";
 
 export interface NodeRunInput {
   nodeName: string;
@@ -19,51 +22,47 @@ export interface NodeRunInput {
   error?: unknown;
 }
 
-/** Inserts the node runs of one segment in ONE statement. */
+/** Writes the node runs of one segment as one row: one statement, one JSON parameter. */
 export async function insertNodeRuns(
   db: Database,
   input: { workspaceId: string; executionId: string; runs: readonly NodeRunInput[] },
 ): Promise<void> {
   if (input.runs.length === 0) return;
-  await db.insert(nodeRuns).values(
-    input.runs.map((run) => ({
-      executionId: input.executionId,
-      workspaceId: input.workspaceId,
-      nodeName: run.nodeName,
-      nodeType: run.nodeType,
-      runIndex: run.runIndex ?? 0,
-      attempt: run.attempt ?? 1,
-      status: run.status,
-      startedAt: run.startedAt,
-      finishedAt: run.finishedAt,
-      durationMs: run.durationMs,
-      itemsIn: run.itemsIn ?? 0,
-      itemsOut: run.itemsOut ?? 0,
-      input: run.input ?? null,
-      output: run.output ?? null,
-      error: run.error ?? null,
-    })),
-  );
+  const runs = input.runs.map((run) => ({
+    nodeName: run.nodeName,
+    nodeType: run.nodeType,
+    runIndex: run.runIndex ?? 0,
+    attempt: run.attempt ?? 1,
+    status: run.status,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    durationMs: run.durationMs,
+    itemsIn: run.itemsIn ?? 0,
+    itemsOut: run.itemsOut ?? 0,
+    input: run.input ?? null,
+    output: run.output ?? null,
+    error: run.error ?? null,
+  }));
+  await db.insert(nodeRunBatches).values({ executionId: input.executionId, workspaceId: input.workspaceId, runs });
 }
 
-/** In the order they were written. */
+/** In the order they ran. */
 export async function listNodeRuns(db: Database, workspaceId: string, executionId: string): Promise<NodeRun[]> {
   return db
     .select()
     .from(nodeRuns)
     .where(and(eq(nodeRuns.workspaceId, workspaceId), eq(nodeRuns.executionId, executionId)))
-    .orderBy(asc(nodeRuns.id));
+    .orderBy(asc(nodeRuns.batchId), asc(nodeRuns.position));
 }
 
-/**
- * Drops the recorded input and output of an execution's node runs, keeping timing, counts and errors: for workflows
- * saved with `saveExecution: "errors"` once they succeed. Returns how many runs were cleared.
- */
+/** Drops the recorded input and output items of an execution's node runs (saveExecution "errors" after a success). */
 export async function clearNodeRunOutputs(db: Database, workspaceId: string, executionId: string): Promise<number> {
   const cleared = await db
-    .update(nodeRuns)
-    .set({ input: null, output: null })
-    .where(and(eq(nodeRuns.workspaceId, workspaceId), eq(nodeRuns.executionId, executionId)))
-    .returning({ id: nodeRuns.id });
-  return cleared.length;
+    .update(nodeRunBatches)
+    .set({
+      runs: sql`(select json_agg((run::jsonb || '{"input": null, "output": null}'::jsonb) order by position) from json_array_elements(${nodeRunBatches.runs}) with ordinality as entries(run, position))`,
+    })
+    .where(and(eq(nodeRunBatches.workspaceId, workspaceId), eq(nodeRunBatches.executionId, executionId)))
+    .returning({ runs: sql<number>`json_array_length(${nodeRunBatches.runs})` });
+  return cleared.reduce((sum, batch) => sum + Number(batch.runs), 0);
 }
