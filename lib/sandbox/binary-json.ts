@@ -55,8 +55,19 @@ class Reader {
   readonly atoms: string[] = [];
   /** Every object and array in visit order: targets of BC_TAG_OBJECT_REFERENCE. */
   readonly objects: Array<JsonValue[] | { [key: string]: JsonValue }> = [];
-  /** Objects still being decoded (their ancestors): a reference to one of them is a cycle. */
-  readonly open = new Set<object>();
+  /** Per entry of `objects`: 1 once fully decoded. A reference to one still open (an ancestor) is a cycle. */
+  closed = new Uint8Array(64);
+
+  open(value: JsonValue[] | { [key: string]: JsonValue }): number {
+    const index = this.objects.length;
+    this.objects.push(value);
+    if (index >= this.closed.length) {
+      const grown = new Uint8Array(this.closed.length * 2);
+      grown.set(this.closed);
+      this.closed = grown;
+    }
+    return index;
+  }
 
   constructor(readonly bytes: Uint8Array) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -135,8 +146,7 @@ class Reader {
         return this.string();
       case TAG_OBJECT: {
         const object: { [key: string]: JsonValue } = {};
-        this.objects.push(object);
-        this.open.add(object);
+        const slot = this.open(object);
         const count = this.leb128();
         for (let index = 0; index < count; index++) {
           const key = this.atom();
@@ -148,25 +158,25 @@ class Reader {
             object[key] = value;
           }
         }
-        this.open.delete(object);
+        this.closed[slot] = 1;
         return object;
       }
       case TAG_ARRAY: {
         const length = this.leb128();
         const array: JsonValue[] = [];
-        this.objects.push(array);
-        this.open.add(array);
+        const slot = this.open(array);
         for (let index = 0; index < length; index++) {
           const value = this.value();
           array.push(value === undefined ? null : value);
         }
-        this.open.delete(array);
+        this.closed[slot] = 1;
         return array;
       }
       case TAG_OBJECT_REFERENCE: {
-        const target = this.objects[this.leb128()];
+        const slot = this.leb128();
+        const target = this.objects[slot];
         if (target === undefined) throw new UnsupportedBinaryJson("invalid object reference");
-        if (this.open.has(target)) throw new CircularBinaryJson();
+        if (this.closed[slot] !== 1) throw new CircularBinaryJson();
         // JSON duplicates shared objects; so do we, so that no two items share a mutable object.
         return cloneJson(target);
       }

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ExpressionError } from "@/lib/errors";
 import { loadSandbox } from "@/lib/sandbox";
 import { evaluateExpression, resolveParameters } from "@/lib/workflow/expressions";
-import { expressionData } from "../helpers/expression-data";
+import { expressionData } from "../helpers/node-context";
 
 const data = expressionData({ items: [{ json: { user: { name: "Ada" }, count: 3 } }] });
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadSandbox } from "@/lib/sandbox";
 import { evaluateExpression, type ExpressionData } from "@/lib/workflow/expressions";
 import { parsePlainPath } from "@/lib/workflow/expressions/fast-path";
-import { expressionData } from "../helpers/expression-data";
+import { expressionData } from "../helpers/node-context";
 
 const data = expressionData({
   items: [

@@ -3,7 +3,7 @@ import { ExpressionError } from "@/lib/errors";
 import { loadSandbox } from "@/lib/sandbox";
 import { evaluateExpression } from "@/lib/workflow/expressions";
 import type { Item } from "@/lib/workflow/items";
-import { expressionData } from "../helpers/expression-data";
+import { expressionData } from "../helpers/node-context";
 
 const items: Item[] = [
   { json: { id: 1, name: "first" } },

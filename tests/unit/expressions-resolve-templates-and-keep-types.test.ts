@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadSandbox } from "@/lib/sandbox";
 import { evaluateExpression, hasExpression, parseTemplate, resolveParameters, resolveTemplate } from "@/lib/workflow/expressions";
-import { expressionData } from "../helpers/expression-data";
+import { expressionData } from "../helpers/node-context";
 
 const data = expressionData({
   items: [{ json: { price: 12.5, qty: 2, name: "Ada", tags: ["a", "b"], address: { city: "Paris" }, active: true, none: null } }],
