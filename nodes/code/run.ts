@@ -159,13 +159,13 @@ function allItemsOutput(value: JsonValue | undefined, input: CodeRunInput): Item
     );
   }
   const list = Array.isArray(value) ? value : [value];
-  const items = list.map((entry, index) => toItem(entry, input, index, `item ${index} of the returned array`));
-  const sameCount = items.length === input.items.length;
-  items.forEach((item, index) => {
-    if (item.pairedItem !== undefined) return;
-    if (input.items.length === 1) item.pairedItem = { item: 0 };
-    else if (sameCount) item.pairedItem = { item: index };
-  });
+  // Without a pairedItem of their own, outputs pair with the only input item, or by position when the counts match.
+  const pairing = input.items.length === 1 ? "first" : list.length === input.items.length ? "position" : "none";
+  const items = new Array<Item>(list.length);
+  for (let index = 0; index < list.length; index++) {
+    const fallback = pairing === "first" ? 0 : pairing === "position" ? index : undefined;
+    items[index] = toItem(list[index], input, index, `item ${index} of the returned array`, fallback);
+  }
   return items;
 }
 
@@ -182,24 +182,25 @@ function eachItemOutput(value: JsonValue | undefined, input: CodeRunInput): Item
     if (Array.isArray(entry)) {
       throw invalid(`the code returned an array for item ${index}: in 'Run Once for Each Item' mode return one object`, input, index);
     }
-    const item = toItem(entry, input, index, `the value returned for item ${index}`);
-    if (item.pairedItem === undefined) item.pairedItem = { item: index };
-    return item;
+    return toItem(entry, input, index, `the value returned for item ${index}`, index);
   });
 }
 
-/** `{ json, binary?, pairedItem? }` as it is, a plain object wrapped as `{ json }`; anything else is refused. */
-function toItem(entry: JsonValue, input: CodeRunInput, index: number, what: string): Item {
+/**
+ * `{ json, binary?, pairedItem? }` as it is, a plain object wrapped as `{ json }`; anything else is refused.
+ * `pairWith` is the input item the output pairs with when the code did not say.
+ */
+function toItem(entry: JsonValue, input: CodeRunInput, index: number, what: string, pairWith: number | undefined): Item {
   if (!isJsonObject(entry)) {
     throw invalid(`${what} is ${describe(entry)}: return objects, either { json: { ... } } or plain objects`, input, index);
   }
-  if (!("json" in entry)) return { json: entry };
+  if (!("json" in entry)) return pairWith === undefined ? { json: entry } : { json: entry, pairedItem: { item: pairWith } };
   if (!isJsonObject(entry.json)) {
     throw invalid(`${what} has a "json" that is ${describe(entry.json)}: it must be an object`, input, index);
   }
   const item: Item = { json: entry.json };
   if (entry.binary !== undefined) item.binary = toBinary(entry.binary, input, index, what);
-  const paired = toPairedItem(entry.pairedItem);
+  const paired = toPairedItem(entry.pairedItem) ?? (pairWith === undefined ? undefined : { item: pairWith });
   if (paired) item.pairedItem = paired;
   return item;
 }
