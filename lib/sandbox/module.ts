@@ -43,10 +43,19 @@ let generationCounter = 0;
 let crashCount = 0;
 let recycleCount = 0;
 
+const loadHooks: Array<(loadedModule: LoadedModule) => void> = [];
+
+/** Runs once per module instance, before it is used: one-time probes (vm.ts), so that no run pays for them. */
+export function onModuleLoaded(hook: (loadedModule: LoadedModule) => void): void {
+  loadHooks.push(hook);
+}
+
 async function instantiate(): Promise<LoadedModule> {
   const memory = new WebAssembly.Memory({ initial: INITIAL_HEAP_BYTES / PAGE, maximum: Math.floor(SANDBOX_MEMORY_CAP_BYTES / PAGE) });
   const module = await newQuickJSWASMModuleFromVariant(newVariant(releaseSyncVariant, { wasmMemory: memory }));
-  return { module, memory, generation: ++generationCounter };
+  const instance = { module, memory, generation: ++generationCounter };
+  for (const hook of loadHooks) hook(instance);
+  return instance;
 }
 
 /** Loads the WASM module (once; later calls return at once). Call it before running workflows. */

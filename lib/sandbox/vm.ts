@@ -8,68 +8,15 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from "quickjs-emscripten-core";
 import type { JsonValue } from "@/lib/workflow/items";
 import { CircularBinaryJson, UnsupportedBinaryJson, decodeBinaryJson, encodeBinaryJson } from "./binary-json";
-import { currentModule, discardCrashedModule, isHostLevelFailure, recycleIfLarge, type LoadedModule } from "./module";
+import { DEFAULT_LIMITS, type SandboxLimits } from "./limits";
+import { currentModule, discardCrashedModule, isHostLevelFailure, onModuleLoaded, recycleIfLarge, type LoadedModule } from "./module";
+import { COUNTER_INIT, POLL_TICKS, POLL_TARGET_MS, contextPointer, probeInterruptCounter, type ContextInternals } from "./poll-countdown";
+import { VmFailure, type ThrownValue, type VmFailureKind } from "./vm-failure";
 
-export interface SandboxLimits {
-  /** Wall-clock limit for one run (the interrupt handler stops the VM past it). */
-  timeoutMs: number;
-  /**
-   * How much the run may grow the WASM heap (checked every few hundred VM operations and at the end), also handed to
-   * QuickJS's setMemoryLimit (which in this build only refuses single allocations larger than the limit).
-   */
-  memoryLimitBytes: number;
-  /** QuickJS stack limit (runtime.setMaxStackSize). See STACK_LIMIT_SAFE_MAX_BYTES. */
-  stackLimitBytes: number;
-}
+export { DEFAULT_LIMITS, STACK_LIMIT_MAX_BYTES, STACK_LIMIT_SAFE_MAX_BYTES, resolveLimits, type SandboxLimits } from "./limits";
+export { VmFailure, type ThrownValue, type VmFailureKind } from "./vm-failure";
 
-/**
- * QuickJS measures its stack in WASM linear memory, but native recursion inside the VM (the parser, JSON, toString,
- * Array.prototype.flat...) also consumes the host's V8 stack, up to ~25x faster. Measured on Node 20 (984 KB host stack):
- * at 32 KB every native recursion we tried is stopped by QuickJS with a clean "stack overflow" even with half the host
- * stack already in use; at 48 KB `JSON.stringify` of a deep object overflows the host first. 32 KB allows ~150 nested
- * JavaScript calls. Larger limits are accepted up to the maximum; a host overflow then discards and reloads the module.
- */
-export const STACK_LIMIT_SAFE_MAX_BYTES = 32 * 1024;
-export const STACK_LIMIT_MAX_BYTES = 1024 * 1024;
-
-export const DEFAULT_LIMITS: Readonly<SandboxLimits> = Object.freeze({
-  timeoutMs: 5_000,
-  memoryLimitBytes: 64 * 1024 * 1024,
-  stackLimitBytes: STACK_LIMIT_SAFE_MAX_BYTES,
-});
-
-export function resolveLimits(limits: Partial<SandboxLimits> = {}): SandboxLimits {
-  const pick = (value: number | undefined, fallback: number, min: number, max: number) =>
-    value === undefined || !Number.isFinite(value) ? fallback : Math.min(max, Math.max(min, Math.floor(value)));
-  return {
-    timeoutMs: pick(limits.timeoutMs, DEFAULT_LIMITS.timeoutMs, 1, 10 * 60_000),
-    memoryLimitBytes: pick(limits.memoryLimitBytes, DEFAULT_LIMITS.memoryLimitBytes, 1024 * 1024, 2 * 1024 * 1024 * 1024),
-    stackLimitBytes: pick(limits.stackLimitBytes, DEFAULT_LIMITS.stackLimitBytes, 8 * 1024, STACK_LIMIT_MAX_BYTES),
-  };
-}
-
-/** What a thrown value looked like, read inside the VM by trusted code. */
-export interface ThrownValue {
-  name?: string;
-  message: string;
-  stack?: string;
-  /** Set by QuickJS on SyntaxErrors. */
-  lineNumber?: number;
-  isError: boolean;
-}
-
-export type VmFailureKind = "threw" | "timeout" | "memory" | "stack" | "crashed";
-
-export class VmFailure extends Error {
-  constructor(
-    readonly kind: VmFailureKind,
-    readonly thrown: ThrownValue,
-    options?: { cause?: unknown },
-  ) {
-    super(thrown.message, options);
-    this.name = "VmFailure";
-  }
-}
+let counterOffset: { generation: number; offset: number | undefined } | undefined;
 
 /** Trusted helpers evaluated in every context before any user code, so that user code cannot replace what they use. */
 const HELPERS_SOURCE = `(function () {
@@ -101,68 +48,6 @@ const HELPERS_SOURCE = `(function () {
   return [describe, function (value) { return stringify(value); }, function (text) { return parse(text); }];
 })()`;
 
-/** Protected internals of quickjs-emscripten 0.32 (clearing a failed encode's exception; the context pointer). */
-interface ContextInternals {
-  ffi?: { QTS_ResolveException?: (context: number, value: number) => number };
-  ctx?: { value: number };
-  memory?: { heapValueHandle(pointer: number): QuickJSHandle };
-}
-
-function contextPointer(context: QuickJSContext): number | undefined {
-  const pointer = (context as unknown as ContextInternals).ctx?.value;
-  return typeof pointer === "number" && pointer > 0 && pointer % 4 === 0 ? pointer : undefined;
-}
-
-/**
- * QuickJS calls the interrupt handler every 10,000 "ticks" (calls and backward jumps). A loop whose body is one slow
- * native call (`'x'.repeat(1e5)`, `big.indexOf(...)`) then overshoots the time limit by 10,000 such calls. The handler
- * therefore sets the context's countdown (`JSContext.interrupt_counter`, found once per module by a probe that checks
- * the handler really is called more often) so that it runs about every POLL_TARGET_MS: fewer ticks when ticks are
- * slow, more when they are fast.
- */
-const POLL_TICKS = 500;
-const POLL_TARGET_MS = 1;
-const COUNTER_INIT = 10_000;
-let counterOffset: { generation: number; offset: number | undefined } | undefined;
-
-function probeInterruptCounter(loadedModule: LoadedModule): number | undefined {
-  const runtime = loadedModule.module.newRuntime();
-  const context = runtime.newContext();
-  const pointer = contextPointer(context);
-  let offset: number | undefined;
-  try {
-    if (pointer === undefined) return undefined;
-    let candidates: number[] | undefined;
-    let plainCalls = 0;
-    runtime.setInterruptHandler(() => {
-      plainCalls += 1;
-      const view = new Int32Array(loadedModule.memory.buffer, pointer, 256);
-      const found: number[] = [];
-      for (let index = 0; index < view.length; index++) if (view[index] === COUNTER_INIT) found.push(index);
-      candidates = candidates === undefined ? found : candidates.filter((candidate) => found.includes(candidate));
-      return false;
-    });
-    context.unwrapResult(context.evalCode("for (let i = 0; i < 100000; i++) {}")).dispose();
-    if (candidates?.length !== 1 || plainCalls < 5) return undefined;
-    const candidate = candidates[0];
-    let fastCalls = 0;
-    runtime.setInterruptHandler(() => {
-      fastCalls += 1;
-      new Int32Array(loadedModule.memory.buffer, pointer, 256)[candidate] = POLL_TICKS;
-      return false;
-    });
-    context.unwrapResult(context.evalCode("for (let i = 0; i < 100000; i++) {}")).dispose();
-    if (fastCalls > plainCalls * 5) offset = candidate;
-  } catch {
-    offset = undefined;
-  } finally {
-    runtime.removeInterruptHandler();
-    context.dispose();
-    runtime.dispose();
-  }
-  return offset;
-}
-
 let binaryCodec: { generation: number; works: boolean } | undefined;
 
 export class SandboxVm {
@@ -184,8 +69,11 @@ export class SandboxVm {
   private pollTicks = POLL_TICKS;
   private lastPoll = 0;
 
-  constructor(readonly limits: Pick<SandboxLimits, "memoryLimitBytes" | "stackLimitBytes">) {
-    const loadedModule = currentModule();
+  /** `loadedModule` is for the load-time probes; everyone else gets the current module. */
+  constructor(
+    readonly limits: Pick<SandboxLimits, "memoryLimitBytes" | "stackLimitBytes">,
+    loadedModule: LoadedModule = currentModule(),
+  ) {
     const { module, generation } = loadedModule;
     this.generation = generation;
     this.memory = loadedModule.memory;
@@ -510,3 +398,12 @@ function classify(thrown: ThrownValue): VmFailureKind {
   }
   return "threw";
 }
+
+/** Probes each module instance as it loads (poll countdown, binary codec), so that the first run does not pay ~70 ms. */
+onModuleLoaded((loadedModule) => {
+  try {
+    new SandboxVm(DEFAULT_LIMITS, loadedModule).dispose();
+  } catch {
+    /* the probes are redone (and fail the same way) by the first real VM */
+  }
+});
