@@ -239,7 +239,7 @@ export function asSandboxError(error: unknown, session: SandboxSession, options:
     mapping: session.userSourceMapping,
     node: options.node,
     itemIndex: options.itemIndex,
-    logs: session.consoleOutput(),
+    logs: logsForError(session.consoleOutput()),
   };
   if (error instanceof VmFailure) return toSandboxError(error, base);
   if (error instanceof InvalidResultError) {
@@ -249,6 +249,16 @@ export function asSandboxError(error: unknown, session: SandboxSession, options:
     return new SandboxError("code_invalid_result", error.message, fields, { cause: error });
   }
   return error;
+}
+
+/** Errors travel into execution records: they carry only the last lines the code printed, shortened. */
+const ERROR_LOG_LINES = 20;
+const ERROR_LOG_MESSAGE = 2_000;
+
+function logsForError(logs: ConsoleEntry[]): ConsoleEntry[] {
+  return logs.slice(-ERROR_LOG_LINES).map((entry) =>
+    entry.message.length > ERROR_LOG_MESSAGE ? { level: entry.level, message: `${entry.message.slice(0, ERROR_LOG_MESSAGE)}…` } : entry,
+  );
 }
 
 export interface RunUserCodeOptions extends SandboxRunOptions {

@@ -14,6 +14,8 @@ return $input.all();`;
 
 const parameters = z.object({
   mode: z.enum(["runOnceForAllItems", "runOnceForEachItem"]).default("runOnceForAllItems"),
+  /** n8n's Code node also has Python; only JavaScript runs here, so an imported Python node fails validation clearly. */
+  language: z.literal("javaScript", { error: "only JavaScript is supported (language must be \"javaScript\")" }).optional(),
   jsCode: z.string().default(DEFAULT_CODE),
   /** Wall-clock limit of one run (both modes: the whole run, not per item). */
   timeoutMs: z.number().int().min(1).max(60_000).default(5_000),

@@ -38,6 +38,7 @@ describe("declaration", () => {
     expect(code.outputs).toEqual([{ kind: "main" }]);
     expect(code.parameters.parse({})).toMatchObject({ mode: "runOnceForAllItems", timeoutMs: 5000, memoryLimitMb: 64 });
     expect(code.parameters.safeParse({ timeoutMs: 60_001 }).success).toBe(false);
+    expect(code.parameters.safeParse({ language: "python" }).error?.issues[0]?.message).toContain("only JavaScript is supported");
   });
 });
 

@@ -87,6 +87,14 @@ describe("console", () => {
     expect(error.fields.line).toBe(3);
   });
 
+  it("an error carries only the last 20 lines printed, shortened", () => {
+    const error = failure(() => runUserCode({ code: "for (let i = 0; i < 100; i++) console.log(String(i).repeat(3000));\nthrow new Error('x');" }));
+    const logs = error.fields.logs as Array<{ message: string }>;
+    expect(logs).toHaveLength(20);
+    expect(logs[0].message.startsWith("808080")).toBe(true);
+    expect(logs[19].message.length).toBeLessThanOrEqual(2_001);
+  });
+
   it("a flood of console lines is capped", () => {
     const { logs } = runUserCode({ code: "for (let i = 0; i < 5000; i++) console.log('line ' + i);" });
     expect(logs).toHaveLength(1001);
