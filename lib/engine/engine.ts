@@ -6,6 +6,7 @@ import { getApproval, getPendingApprovals, createApproval, decideApproval } from
 import {
   claimExecution,
   createExecution,
+  type ExecutionWithoutSnapshot,
   extendLease,
   getExecution,
   updateExecutionStatus,
@@ -19,8 +20,8 @@ import { loadSandbox } from "@/lib/sandbox";
 import { toItems, type Item, type JsonValue } from "@/lib/workflow/items";
 import type { NodeRegistry, PauseRequest, ResumeValue, WorkflowReference } from "@/lib/workflow/node-definition";
 import type { Workflow } from "@/lib/workflow/schema";
-import { DrizzleCheckpointSaver } from "./checkpointer";
-import { compileWorkflow, type CompiledWorkflow } from "./compiled-workflow";
+import { SegmentCheckpointSaver } from "./checkpointer/segment-checkpoint-saver";
+import { compileWorkflowCached, type CompiledWorkflow } from "./compiled-workflow";
 import { compileGraph, recursionLimitFor } from "./compile";
 import { serializeError, type SegmentEnvironment } from "./interpreter";
 import { initialRunState, type RunState, type SerializedError } from "./run-state";
@@ -74,15 +75,17 @@ function deterministicUuid(seed: string): string {
  * execution id), record node runs per segment, move it to waiting / succeeded / failed / cancelled, resume it.
  */
 export class Engine {
-  readonly checkpointer: DrizzleCheckpointSaver;
+  readonly checkpointer: SegmentCheckpointSaver;
   readonly workerId: string;
   readonly leaseMs: number;
   private readonly logger: Logger;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly running = new Map<string, AbortController>();
+  /** Executions created by this process and not yet run: they have no checkpoint to look up. */
+  private readonly fresh = new Map<string, CompiledWorkflow>();
 
   constructor(private readonly options: EngineOptions) {
-    this.checkpointer = new DrizzleCheckpointSaver(options.database.db);
+    this.checkpointer = new SegmentCheckpointSaver(options.database.db);
     this.workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.logger = options.logger ?? createLogger({ component: "engine" });
@@ -100,9 +103,9 @@ export class Engine {
 
   /** Validates the workflow (every problem at once, `WorkflowValidationError`) and records a new execution. */
   async start(request: StartRequest): Promise<Execution> {
-    const compiled = compileWorkflow(request.workflow, this.options.registry);
+    const compiled = compileWorkflowCached(request.workflow, this.options.registry);
     const timeout = compiled.workflow.settings.executionTimeout;
-    return createExecution(this.db, {
+    const execution = await createExecution(this.db, {
       id: request.id,
       workspaceId: request.workspaceId ?? DEFAULT_WORKSPACE_ID,
       workflowId: request.workflowId ?? null,
@@ -113,6 +116,8 @@ export class Engine {
       timeoutAt: timeout ? new Date(Date.now() + timeout * 1000) : null,
       claim: request.queue ? undefined : { workerId: this.workerId, leaseMs: this.leaseMs },
     });
+    if (!request.queue) this.fresh.set(execution.id, compiled);
+    return execution;
   }
 
   /** Starts and runs to the end or the first pause, in this process. */
@@ -128,7 +133,9 @@ export class Engine {
   async run(execution: Execution): Promise<ExecutionOutcome> {
     await loadSandbox();
     const log = this.logger.child({ executionId: execution.id, workspaceId: execution.workspaceId });
-    const compiled = compileWorkflow(execution.workflowSnapshot, this.options.registry);
+    const fresh = this.fresh.get(execution.id);
+    this.fresh.delete(execution.id);
+    const compiled = fresh ?? compileWorkflowCached(execution.workflowSnapshot, this.options.registry);
     const abort = new AbortController();
     this.running.set(execution.id, abort);
     let cancelled = execution.cancelRequested;
@@ -189,9 +196,11 @@ export class Engine {
       const config = {
         configurable: { thread_id: execution.id },
         recursionLimit: recursionLimitFor(compiled, maxLoopTurns),
-        durability: "sync" as const,
+        // Side-effect-free workflows need no checkpoint before the end: after a crash they rerun from the input, which is
+        // safe. With side effects or pauses every segment is checkpointed before the next one starts.
+        durability: compiled.sideEffectNodes + compiled.pauseNodes === 0 ? ("exit" as const) : ("sync" as const),
       };
-      const input = await this.graphInput(execution, compiled, graph, config);
+      const input = await this.graphInput(execution, compiled, graph, config, fresh !== undefined);
       if (input === "still-waiting") return await this.markWaiting(execution, pausedWith);
       // The Command's node-name type parameter is wider than this graph's; the resume payload is all it carries.
       const result = (await graph.invoke(input as Parameters<typeof graph.invoke>[0], config)) as { run?: RunState };
@@ -210,6 +219,7 @@ export class Engine {
       }).catch((updateError: unknown) => log.error("could not record the failure", { error: String(updateError) }));
       return { status: "failed", executionId: execution.id, error: serialized };
     } finally {
+      this.checkpointer.forget(execution.id);
       clearInterval(heartbeat);
       this.running.delete(execution.id);
     }
@@ -221,9 +231,9 @@ export class Engine {
     compiled: CompiledWorkflow,
     graph: ReturnType<typeof compileGraph>,
     config: { configurable: { thread_id: string } },
+    fresh: boolean,
   ): Promise<{ run: RunState } | Command | null | "still-waiting"> {
-    const existing = await this.checkpointer.getTuple(config);
-    if (!existing) {
+    if (fresh || !(await this.checkpointer.getTuple(config))) {
       const trigger = compiled.triggers[0];
       return { run: initialRunState(trigger, execution.input === null || execution.input === undefined ? [] : toItems(execution.input)) };
     }
@@ -346,7 +356,7 @@ export class Engine {
    * Records a person's decision on a waiting execution's approval and hands the execution back for running. Throws
    * `ExecutionStateError` (nothing changes) when it is not waiting for a decision.
    */
-  async decide(workspaceId: string, executionId: string, decision: Decision): Promise<Execution> {
+  async decide(workspaceId: string, executionId: string, decision: Decision): Promise<ExecutionWithoutSnapshot> {
     const execution = await getExecution(this.db, workspaceId, executionId);
     if (!execution) throw new NotFoundError("Execution", executionId, { workspaceId });
     const pending = await getPendingApprovals(this.db, workspaceId, executionId);

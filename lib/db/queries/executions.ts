@@ -23,6 +23,9 @@ import { explainRefusal, leaseEnd } from "./execution-shared";
 export * from "./execution-leases";
 
 export type ExecutionSummary = Omit<Execution, "workflowSnapshot" | "input" | "output">;
+export type ExecutionWithoutSnapshot = Omit<Execution, "workflowSnapshot">;
+
+const { workflowSnapshot: _withoutSnapshot, ...withoutSnapshot } = getTableColumns(executions);
 
 /** Which statuses may move to which. Finished executions never change. */
 export const EXECUTION_TRANSITIONS: Record<ExecutionStatus, readonly ExecutionStatus[]> = {
@@ -79,8 +82,9 @@ export async function createExecution(db: Database, input: CreateExecutionInput)
           }
         : { status: "queued" as const }),
     })
-    .returning();
-  return row;
+    .returning(withoutSnapshot);
+  // The snapshot is not read back: it can be large (1,000 nodes ~150 KB) and the caller has it.
+  return { ...row, workflowSnapshot: input.workflowSnapshot };
 }
 
 export async function getExecution(db: Database, workspaceId: string, executionId: string): Promise<Execution | undefined> {
@@ -139,7 +143,7 @@ export interface UpdateExecutionStatusInput {
  * `queued` and the finished statuses clear the lease; finished statuses set finished_at. Throws NotFoundError,
  * LeaseLostError, or ExecutionStateError (a transition that is not allowed, e.g. from a finished status).
  */
-export async function updateExecutionStatus(db: Database, input: UpdateExecutionStatusInput): Promise<Execution> {
+export async function updateExecutionStatus(db: Database, input: UpdateExecutionStatusInput): Promise<ExecutionWithoutSnapshot> {
   const allowedFrom = (input.from ?? statusesThatMayMoveTo(input.status)).filter((status) =>
     EXECUTION_TRANSITIONS[status].includes(input.status),
   );
@@ -165,7 +169,7 @@ export async function updateExecutionStatus(db: Database, input: UpdateExecution
         input.workerId !== undefined ? eq(executions.lockedBy, input.workerId) : undefined,
       ),
     )
-    .returning();
+    .returning(withoutSnapshot);
   if (row) return row;
   throw await explainRefusal(db, input.workspaceId, input.executionId, input.workerId, `move to ${input.status}`);
 }
