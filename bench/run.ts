@@ -1,6 +1,7 @@
 /** `npm run bench` runs every suite; `npm run bench -- <suite>` runs one. Each writes bench/results/<suite>.json. */
 const SUITES: Record<string, () => Promise<unknown>> = {
   engine: () => import("./engine"),
+  "sandbox-micro": () => import("./sandbox-micro"),
 };
 
 const requested = process.argv.slice(2).filter((argument) => !argument.startsWith("-"));

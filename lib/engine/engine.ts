@@ -17,6 +17,7 @@ import { DEFAULT_WORKSPACE_ID, type Execution } from "@/lib/db/schema";
 import { ExecutionStateError, HetumindError, NodeExecutionError, NotFoundError } from "@/lib/errors";
 import { createLogger, type Logger } from "@/lib/log";
 import { loadSandbox } from "@/lib/sandbox";
+import { releaseExpressionVm } from "@/lib/workflow/expressions";
 import { toItems, type Item, type JsonValue } from "@/lib/workflow/items";
 import type { NodeRegistry, PauseRequest, ResumeValue, WorkflowReference } from "@/lib/workflow/node-definition";
 import type { Workflow } from "@/lib/workflow/schema";
@@ -220,6 +221,7 @@ export class Engine {
       return { status: "failed", executionId: execution.id, error: serialized };
     } finally {
       this.checkpointer.forget(execution.id);
+      releaseExpressionVm(execution.id);
       clearInterval(heartbeat);
       this.running.delete(execution.id);
     }

@@ -85,6 +85,7 @@ class SegmentRun {
       itemIndex,
       inputItems,
       nodeOutput: (name: string) => this.state.outputs[name],
+      hasNode: (name: string) => this.env.compiled.nodes.has(name),
       executionId: this.env.executionId,
       workflow: { id: this.env.compiled.workflow.id, name: this.env.compiled.workflow.name },
       now: new Date(),
