@@ -14,7 +14,7 @@ import {
 import { insertNodeRuns, clearNodeRunOutputs } from "@/lib/db/queries/node-runs";
 import { getWorkflow } from "@/lib/db/queries/workflows";
 import { DEFAULT_WORKSPACE_ID, type Execution } from "@/lib/db/schema";
-import { ExecutionStateError, HetumindError, NodeExecutionError, NotFoundError } from "@/lib/errors";
+import { ExecutionStateError, ExecutionTimeoutError, HetumindError, NodeExecutionError, NotFoundError } from "@/lib/errors";
 import { createLogger, type Logger } from "@/lib/log";
 import { loadSandbox } from "@/lib/sandbox";
 import { releaseExpressionVm } from "@/lib/workflow/expressions";
@@ -154,6 +154,11 @@ export class Engine {
         });
     }, Math.max(200, Math.floor(this.leaseMs / 3)));
     heartbeat.unref();
+    const deadline = execution.timeoutAt ? execution.timeoutAt.getTime() : Infinity;
+    const timeoutTimer = Number.isFinite(deadline)
+      ? setTimeout(() => abort.abort(new ExecutionTimeoutError(execution.id, compiled.workflow.settings.executionTimeout ?? 0)), Math.max(0, deadline - Date.now()))
+      : undefined;
+    timeoutTimer?.unref();
     let pausedWith: { request: PauseRequest; node: string } | undefined;
     try {
       const settings = compiled.workflow.settings;
@@ -164,7 +169,7 @@ export class Engine {
         workspaceId: execution.workspaceId,
         mode: execution.mode as ExecutionMode,
         signal: abort.signal,
-        deadline: execution.timeoutAt ? execution.timeoutAt.getTime() : Infinity,
+        deadline,
         timeBudgetMs: this.options.timeBudgetMs ?? 1000,
         maxLoopTurns,
         saveOutputs: settings.saveExecution !== "none",
@@ -223,6 +228,7 @@ export class Engine {
       this.checkpointer.forget(execution.id);
       releaseExpressionVm(execution.id);
       clearInterval(heartbeat);
+      clearTimeout(timeoutTimer);
       this.running.delete(execution.id);
     }
   }

@@ -230,7 +230,11 @@ class SegmentRun {
         if (Object.keys(result.nodeState).length > 0) this.state.nodeState[node.name] = result.nodeState;
         else delete this.state.nodeState[node.name];
       }
-      if (error && (node.onError === "continue" || node.onError === "continueRegularOutput" || node.onError === "continueErrorOutput")) {
+      if (error && this.env.isCancelled()) {
+        error = new ExecutionCancelledError(this.env.executionId);
+      } else if (error && Date.now() > this.env.deadline) {
+        error = new ExecutionTimeoutError(this.env.executionId, this.env.compiled.workflow.settings.executionTimeout ?? 0);
+      } else if (error && (node.onError === "continue" || node.onError === "continueRegularOutput" || node.onError === "continueErrorOutput")) {
         output = [[{ json: { error: error.message }, error: { message: error.message, code: error.code } }]];
         error = undefined;
       }

@@ -3,7 +3,7 @@ import { DEFAULT_WORKSPACE_ID } from "@/lib/db/schema";
 import { Engine, type EngineOptions, type ExecutionOutcome } from "@/lib/engine/engine";
 import type { WorkflowInput } from "@/lib/workflow/schema";
 import { nodeRegistry } from "@/nodes";
-import { createTestDatabase, type TestDatabase } from "./db";
+import { createTestDatabase, type TestDatabase, type TestDatabaseDriver } from "./db";
 
 export interface TestEngine {
   engine: Engine;
@@ -14,9 +14,10 @@ export interface TestEngine {
 }
 
 /** An engine on a fresh test database; retries do not really sleep. */
-export async function createTestEngine(options: Partial<EngineOptions> = {}): Promise<TestEngine> {
-  const database = await createTestDatabase();
-  const engine = new Engine({ database, registry: nodeRegistry, sleep: async () => {}, leaseMs: 5_000, ...options });
+export async function createTestEngine(options: Partial<EngineOptions> & { driver?: TestDatabaseDriver } = {}): Promise<TestEngine> {
+  const { driver, ...engineOptions } = options;
+  const database = await createTestDatabase({ driver });
+  const engine = new Engine({ database, registry: nodeRegistry, sleep: async () => {}, leaseMs: 5_000, ...engineOptions });
   return {
     engine,
     database,
