@@ -1,9 +1,9 @@
 import type { z } from "zod";
-import { hasExpression } from "@/lib/workflow/expressions";
 import type { AnyNodeDefinition, NodeRegistry } from "@/lib/workflow/node-definition";
 import { outputsOf } from "@/lib/workflow/node-definition";
 import type { Workflow, WorkflowNode } from "@/lib/workflow/schema";
 import { assertValidWorkflow } from "@/lib/workflow/validate";
+import { ParameterPlan } from "./parameter-plan";
 
 export interface CompiledTarget {
   node: string;
@@ -22,6 +22,8 @@ export interface CompiledNode {
   incomingSources: string[][];
   /** The parameters parsed once, when no parameter holds an expression. */
   staticParameters?: unknown;
+  /** How expressions in the parameters are resolved per item (when there are any). */
+  parameterPlan: ParameterPlan;
   rawParameterKeys: string[];
 }
 
@@ -74,9 +76,9 @@ function compileNode(node: WorkflowNode, definition: AnyNodeDefinition, workflow
     for (const target of targets ?? []) outgoing[outputIndex].push({ node: target.node, index: target.index });
   });
   const rawParameterKeys = definition.rawParameterKeys ?? [];
-  const withoutRaw = Object.fromEntries(Object.entries(node.parameters).filter(([key]) => !rawParameterKeys.includes(key)));
-  const staticParameters = hasExpression(withoutRaw) ? undefined : (definition.parameters as z.ZodType).parse(node.parameters);
-  return { node, definition, inputCount, outgoing, incomingSources: Array.from({ length: inputCount }, () => []), staticParameters, rawParameterKeys };
+  const parameterPlan = new ParameterPlan(node.parameters, definition.parameters as z.ZodType, node.name, rawParameterKeys);
+  const staticParameters = parameterPlan.hasTemplates ? undefined : (definition.parameters as z.ZodType).parse(node.parameters);
+  return { node, definition, inputCount, outgoing, incomingSources: Array.from({ length: inputCount }, () => []), staticParameters, parameterPlan, rawParameterKeys };
 }
 
 /** Validates a workflow and precomputes its interpreter view. Throws `WorkflowValidationError` with every problem. */

@@ -1,7 +1,6 @@
 import { isGraphInterrupt } from "@langchain/langgraph";
-import type { z } from "zod";
 import { ExecutionCancelledError, ExecutionTimeoutError, HetumindError, NodeExecutionError } from "@/lib/errors";
-import { resolveParameters, type ExpressionData } from "@/lib/workflow/expressions";
+import type { ExpressionData } from "@/lib/workflow/expressions";
 import type { Item, JsonObject, NodeOutput } from "@/lib/workflow/items";
 import type { ExecuteContext, NodeLogger, PauseRequest, ResumeValue, WorkflowReference } from "@/lib/workflow/node-definition";
 import type { CompiledNode, CompiledWorkflow } from "./compiled-workflow";
@@ -78,7 +77,7 @@ class SegmentRun {
     };
   }
 
-  private expressionData(activation: Activation, itemIndex: number): ExpressionData {
+  private expressionData(activation: Activation, itemIndex: number, now: Date): ExpressionData {
     const inputItems = activation.inputs[0] ?? activation.inputs.find((input) => input !== null) ?? [];
     return {
       item: inputItems[itemIndex],
@@ -88,14 +87,15 @@ class SegmentRun {
       hasNode: (name: string) => this.env.compiled.nodes.has(name),
       executionId: this.env.executionId,
       workflow: { id: this.env.compiled.workflow.id, name: this.env.compiled.workflow.name },
-      now: new Date(),
+      now,
     };
   }
 
   private context(compiled: CompiledNode, activation: Activation, attempt: number, nodeState: JsonObject): ExecuteContext<unknown> {
     const { node, definition } = compiled;
     const env = this.env;
-    const cache = new Map<number, unknown>();
+    let resolve: ((itemIndex: number) => unknown) | undefined;
+    const now = new Date();
     const idempotencyKey = `${env.executionId}:${node.name}:${attempt}`;
     const items = activation.inputs[0] ?? [];
     return {
@@ -106,20 +106,8 @@ class SegmentRun {
       items,
       parameters: (itemIndex = 0) => {
         if (compiled.staticParameters !== undefined) return compiled.staticParameters;
-        const cached = cache.get(itemIndex);
-        if (cached !== undefined) return cached;
-        const resolved = resolveParameters(node.parameters, this.expressionData(activation, itemIndex), {
-          node: node.name,
-          rawKeys: compiled.rawParameterKeys,
-        });
-        const parsed = (definition.parameters as z.ZodType).safeParse(resolved);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          const parameter = issue.path.map(String).join(".");
-          throw new NodeExecutionError(`Node "${node.name}": parameter "${parameter}" (item ${itemIndex}): ${issue.message}`, { node: node.name, parameter }, { code: "parameter_invalid" });
-        }
-        cache.set(itemIndex, parsed.data);
-        return parsed.data;
+        resolve ??= compiled.parameterPlan.resolver((index) => this.expressionData(activation, index, now));
+        return resolve(itemIndex);
       },
       rawParameters: node.parameters,
       nodeOutput: (name: string) => this.state.outputs[name],

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineNode } from "@/lib/workflow/node-definition";
 import type { Item, JsonObject, JsonValue } from "@/lib/workflow/items";
 import { HetumindError } from "@/lib/errors";
-import { deletePath, fieldList, getPath, setPath } from "../shared/field-path";
+import { cloneJson, deletePath, fieldList, getPath, setPath } from "../shared/field-path";
 
 const assignmentSchema = z.object({
   id: z.string().optional(),
@@ -52,7 +52,8 @@ function convert(assignment: Assignment, index: number): JsonValue {
       }
       const ok = assignment.type === "array" ? Array.isArray(parsed) : typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);
       if (!ok) throw fail(`${JSON.stringify(value)} is not an ${assignment.type}`);
-      return parsed as JsonValue;
+      // Parameters are shared by every item (and cached): each item gets its own copy.
+      return cloneJson(parsed as JsonValue);
     }
   }
 }
@@ -60,19 +61,19 @@ function convert(assignment: Assignment, index: number): JsonValue {
 function baseFields(json: JsonObject, include: z.infer<typeof parameters>["include"], includeFields: string[], excludeFields: string[]): JsonObject {
   switch (include) {
     case "all":
-      return structuredClone(json);
+      return cloneJson(json);
     case "none":
       return {};
     case "selected": {
       const kept: JsonObject = {};
       for (const field of includeFields) {
         const value = getPath(json, field);
-        if (value !== undefined) setPath(kept, field, structuredClone(value));
+        if (value !== undefined) setPath(kept, field, cloneJson(value));
       }
       return kept;
     }
     case "except": {
-      const kept = structuredClone(json);
+      const kept = cloneJson(json);
       excludeFields.forEach((field) => deletePath(kept, field));
       return kept;
     }

@@ -45,6 +45,13 @@ export function fieldList(value: string | string[] | undefined): string[] {
   return list.map((field) => field.trim()).filter((field) => field.length > 0);
 }
 
+/** A deep copy of JSON data; several times faster than `structuredClone` on the small objects items are made of. */
 export function cloneJson<T extends JsonValue>(value: T): T {
-  return structuredClone(value);
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((entry) => cloneJson(entry)) as T;
+  const copy: JsonObject = {};
+  for (const key in value) {
+    if (Object.hasOwn(value, key)) copy[key] = cloneJson((value as JsonObject)[key]);
+  }
+  return copy as T;
 }
