@@ -57,6 +57,11 @@ function asNodeError(error: unknown, node: string): HetumindError {
   return new NodeExecutionError(`Node "${node}": ${message}`, { node }, { cause: error });
 }
 
+/** Exponential backoff: `waitBetweenTries` before the 2nd try, twice that before the 3rd, ... capped at one minute. */
+export function retryDelay(waitBetweenTries: number, attempt: number): number {
+  return Math.min(60_000, waitBetweenTries * 2 ** (attempt - 1));
+}
+
 function countItems(lists: Array<Item[] | null>): number {
   return lists.reduce((sum, list) => sum + (list?.length ?? 0), 0);
 }
@@ -137,7 +142,7 @@ class SegmentRun {
         lastError = asNodeError(error, node.name);
         this.env.logger.warn("node attempt failed", { executionId: this.env.executionId, node: node.name, attempt, error: lastError.message });
         if (this.env.signal.aborted) break;
-        if (attempt < maxTries) await this.env.sleep(node.waitBetweenTries ?? 1000);
+        if (attempt < maxTries) await this.env.sleep(retryDelay(node.waitBetweenTries ?? 1000, attempt));
       }
     }
     return { output: [], attempt: maxTries, error: lastError, nodeState: this.state.nodeState[node.name] ?? {} };
