@@ -81,7 +81,7 @@ function report(outcome: ExecutionOutcome, output: Output): number {
       output.out(JSON.stringify({ executionId: outcome.executionId, status: "waiting", pause: outcome.pause }, null, 2));
       return 0;
     default:
-      output.err(`Execution ${outcome.executionId} ${outcome.status}: ${outcome.error.message}`);
+      output.err(`Execution ${outcome.executionId} ${outcome.status}${outcome.error.node ? ` at node "${outcome.error.node}"` : ""}: ${outcome.error.message}`);
       return 1;
   }
 }
