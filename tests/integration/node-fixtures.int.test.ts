@@ -78,7 +78,7 @@ function loadFixture(file: string): Fixture {
 }
 
 /** Ids and positions are noise in a fixture: fill them in. */
-function workflowOf(fixture: Fixture, label: string): WorkflowInput {
+function workflowFromFixture(fixture: Fixture, label: string): WorkflowInput {
   const nodes = fixture.workflow.nodes.map((node, index) => ({ id: node.id ?? `n${index}`, position: [index * 200, 0], parameters: {}, ...node }));
   return { name: `fixture ${label}`, ...fixture.workflow, nodes } as WorkflowInput;
 }
@@ -152,7 +152,7 @@ describe("node fixtures", () => {
       for (const { name, file } of files.filter((entry) => entry.folder === folder)) {
         const fixture = loadFixture(file);
         it(`${name}: ${fixture.description}`, async () => {
-          const outcome = await testEngine.engine.startAndRun({ workflow: workflowOf(fixture, `${folder}/${name}`), input: fixture.input, mode: "manual" });
+          const outcome = await testEngine.engine.startAndRun({ workflow: workflowFromFixture(fixture, `${folder}/${name}`), input: fixture.input, mode: "manual" });
           const expected = replacePlaceholders(fixture.expect, outcome.executionId) as Fixture["expect"];
           if (expected.status === "succeeded") {
             const detail = outcome.status === "failed" || outcome.status === "cancelled" ? `: ${outcome.error.message}` : "";
