@@ -11,7 +11,7 @@ import {
   getExecution,
   updateExecutionStatus,
 } from "@/lib/db/queries/executions";
-import { insertNodeRuns, clearNodeRunOutputs } from "@/lib/db/queries/node-runs";
+import { clearNodeRunOutputs, nodeRunsInsertStatement } from "@/lib/db/queries/node-runs";
 import { getWorkflow } from "@/lib/db/queries/workflows";
 import { DEFAULT_WORKSPACE_ID, type Execution } from "@/lib/db/schema";
 import { ExecutionStateError, ExecutionTimeoutError, HetumindError, NodeExecutionError, NotFoundError } from "@/lib/errors";
@@ -190,12 +190,9 @@ export class Engine {
       const graph = compileGraph(
         environment,
         {
-          recordRuns: (runs) =>
-            insertNodeRuns(this.db, {
-              workspaceId: execution.workspaceId,
-              executionId: execution.id,
-              runs: runs.map((run) => ({ ...run, input: run.input, output: run.output, error: run.error })),
-            }),
+          // Written with the segment's checkpoint, in the same statement (SegmentCheckpointSaver).
+          recordRuns: async (runs) =>
+            this.checkpointer.attach(execution.id, nodeRunsInsertStatement({ workspaceId: execution.workspaceId, executionId: execution.id, runs })),
         },
         this.checkpointer,
       );
@@ -209,7 +206,12 @@ export class Engine {
       const input = await this.graphInput(execution, compiled, graph, config, fresh !== undefined);
       if (input === "still-waiting") return await this.markWaiting(execution, pausedWith);
       // The Command's node-name type parameter is wider than this graph's; the resume payload is all it carries.
-      const result = (await graph.invoke(input as Parameters<typeof graph.invoke>[0], config)) as { run?: RunState };
+      // stream({ streamMode: "values" }) costs less per step than invoke (../shared/STACK.md); the last value is the result.
+      let result: { run?: RunState } = {};
+      for await (const value of await graph.stream(input as Parameters<typeof graph.stream>[0], { ...config, streamMode: "values" })) {
+        result = value as { run?: RunState };
+      }
+      await this.checkpointer.release(execution.id);
       if (pausedWith) return await this.markWaiting(execution, pausedWith);
       const state = result.run;
       if (!state) throw new ExecutionStateError(`Execution ${execution.id} ended without state`, { executionId: execution.id });
@@ -225,7 +227,7 @@ export class Engine {
       }).catch((updateError: unknown) => log.error("could not record the failure", { error: String(updateError) }));
       return { status: "failed", executionId: execution.id, error: serialized };
     } finally {
-      this.checkpointer.forget(execution.id);
+      await this.checkpointer.release(execution.id).catch((error: unknown) => log.error("could not record node runs", { error: String(error) }));
       releaseExpressionVm(execution.id);
       clearInterval(heartbeat);
       clearTimeout(timeoutTimer);

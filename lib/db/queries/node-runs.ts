@@ -2,7 +2,7 @@
  * Per-node input, output and timing for the UI. A segment's node runs are written as ONE row of `node_run_batches`
  * (a JSON array) and read one row per node run through the `node_runs` view (docs/decisions/node-runs-one-row-per-segment.md).
  */
-import { and, asc, eq, sql } from "drizzle-orm";
+import { type SQL, and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { type NodeRun, type NodeRunStatus, nodeRunBatches, nodeRuns } from "../schema";
 
@@ -22,12 +22,8 @@ export interface NodeRunInput {
   error?: unknown;
 }
 
-/** Writes the node runs of one segment as one row: one statement, one JSON parameter. */
-export async function insertNodeRuns(
-  db: Database,
-  input: { workspaceId: string; executionId: string; runs: readonly NodeRunInput[] },
-): Promise<void> {
-  if (input.runs.length === 0) return;
+/** The INSERT of one segment's node runs as one row (one JSON text parameter); usable inside a larger statement. */
+export function nodeRunsInsertStatement(input: { workspaceId: string; executionId: string; runs: readonly NodeRunInput[] }): SQL {
   const runs = input.runs.map((run) => ({
     nodeName: run.nodeName,
     nodeType: run.nodeType,
@@ -44,9 +40,16 @@ export async function insertNodeRuns(
     error: run.error ?? null,
   }));
   // The JSON text goes in as one text parameter cast to json: drizzle's json column mapping costs as much again.
-  await db.execute(
-    sql`insert into ${nodeRunBatches} (${sql.identifier("execution_id")}, ${sql.identifier("workspace_id")}, ${sql.identifier("runs")}) values (${input.executionId}, ${input.workspaceId}, ${JSON.stringify(runs)}::json)`,
-  );
+  return sql`insert into ${nodeRunBatches} (${sql.identifier("execution_id")}, ${sql.identifier("workspace_id")}, ${sql.identifier("runs")}) values (${input.executionId}, ${input.workspaceId}, ${JSON.stringify(runs)}::json)`;
+}
+
+/** Writes the node runs of one segment as one row: one statement, one JSON parameter. */
+export async function insertNodeRuns(
+  db: Database,
+  input: { workspaceId: string; executionId: string; runs: readonly NodeRunInput[] },
+): Promise<void> {
+  if (input.runs.length === 0) return;
+  await db.execute(nodeRunsInsertStatement(input));
 }
 
 /** In the order they ran. */

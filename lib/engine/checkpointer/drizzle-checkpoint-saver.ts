@@ -25,6 +25,7 @@ import {
   maxChannelVersion,
   writesSortKey,
 } from "@langchain/langgraph-checkpoint";
+import type { SQL } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client";
 import {
   type SelectedRow,
@@ -64,7 +65,7 @@ function asBytes(value: Uint8Array | null): Uint8Array {
 
 export class DrizzleCheckpointSaver extends BaseCheckpointSaver {
   constructor(
-    private readonly db: Database,
+    protected readonly db: Database,
     serde?: SerializerProtocol,
   ) {
     super(serde);
@@ -116,6 +117,17 @@ export class DrizzleCheckpointSaver extends BaseCheckpointSaver {
     metadata: CheckpointMetadata,
     newVersions: ChannelVersions,
   ): Promise<RunnableConfig> {
+    return this.putAlongside(config, checkpoint, metadata, newVersions, []);
+  }
+
+  /** `put`, plus other inserts written in the same statement (atomically with the checkpoint). */
+  protected async putAlongside(
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    newVersions: ChannelVersions,
+    alongside: readonly SQL[],
+  ): Promise<RunnableConfig> {
     if (config.configurable === undefined) throw new Error(`put(): the config has no "configurable" field`);
     const threadId = config.configurable.thread_id as string | undefined;
     if (threadId === undefined || threadId === null) throw new Error(`put(): the config has no "thread_id"`);
@@ -146,7 +158,7 @@ export class DrizzleCheckpointSaver extends BaseCheckpointSaver {
         channelVersionsJson: JSON.stringify(versions ?? {}),
         metadataJson,
         blobs,
-      }),
+      }, alongside),
     );
     return { configurable: { thread_id: threadId, checkpoint_ns: checkpointNs, checkpoint_id: checkpoint.id } };
   }

@@ -20,7 +20,8 @@ export interface CheckpointInsert {
   blobs: Array<{ channel: string; version: string; type: string; blob: Uint8Array | null }>;
 }
 
-export function insertCheckpointStatement(row: CheckpointInsert): SQL {
+/** `alongside`: other data-modifying statements written in the same statement (atomically), as CTEs. */
+export function insertCheckpointStatement(row: CheckpointInsert, alongside: readonly SQL[] = []): SQL {
   const insertCheckpoint = sql`insert into checkpoints
       (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, format_version, type, checkpoint, channel_versions, metadata)
     values (${row.threadId}, ${row.checkpointNs}, ${row.checkpointId}, ${row.parentCheckpointId}, ${row.formatVersion},
@@ -28,7 +29,8 @@ export function insertCheckpointStatement(row: CheckpointInsert): SQL {
     on conflict (thread_id, checkpoint_ns, checkpoint_id) do update set
       format_version = excluded.format_version, type = excluded.type, checkpoint = excluded.checkpoint,
       channel_versions = excluded.channel_versions, metadata = excluded.metadata`;
-  if (row.blobs.length === 0) return insertCheckpoint;
+  const extra = alongside.map((statement, index) => sql`${sql.raw(`alongside_${index}`)} as (${statement})`);
+  if (row.blobs.length === 0) return extra.length === 0 ? insertCheckpoint : sql`with ${sql.join(extra, sql`, `)} ${insertCheckpoint}`;
   const blobValues = sql.join(
     row.blobs.map(
       (blob) => sql`(${row.threadId}, ${row.checkpointNs}, ${blob.channel}, ${blob.version}, ${blob.type}, ${blob.blob}::bytea)`,
@@ -37,7 +39,7 @@ export function insertCheckpointStatement(row: CheckpointInsert): SQL {
   );
   // A channel version is written once per thread and namespace: versions carry a random fraction (see
   // DrizzleCheckpointSaver.getNextVersion), so an existing (channel, version) already holds this value.
-  return sql`with new_blobs as (
+  return sql`with ${sql.join([...extra, sql``], sql`, `)}new_blobs as (
       insert into checkpoint_blobs (thread_id, checkpoint_ns, channel, version, type, blob)
       values ${blobValues}
       on conflict (thread_id, checkpoint_ns, channel, version) do nothing
