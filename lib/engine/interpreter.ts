@@ -176,11 +176,25 @@ class SegmentRun {
     this.state.stack = [];
   }
 
+  /**
+   * A loop body that returned no items for a batch does not call its loop node again; n8n then ends the run with the
+   * remaining batches silently skipped. Here the loop node is activated again (with no items back) so that it hands out
+   * its next batch, and finally everything it collected on `done`.
+   */
+  private resumeStalledLoop(): boolean {
+    const stalled = Object.keys(this.state.nodeState).find(
+      (name) => this.env.compiled.nodes.get(name)?.definition.loop === true && this.state.nodeState[name]?.loop !== undefined,
+    );
+    if (!stalled) return false;
+    this.state.stack.push({ node: stalled, inputs: [[]], sources: [null] });
+    return true;
+  }
+
   /** Runs nodes until the workflow ends or a segment boundary: after a side effect, before a pause, at the time budget. */
   async run(): Promise<SegmentResult> {
     const started = performance.now();
     let ran = 0;
-    while (this.state.stack.length > 0) {
+    while (this.state.stack.length > 0 || this.resumeStalledLoop()) {
       const position = pickReadyActivation(this.env.compiled, this.state.stack);
       const activation = this.state.stack[position];
       const compiled = this.env.compiled.nodes.get(activation.node)!;

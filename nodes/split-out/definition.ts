@@ -3,7 +3,7 @@ import { defineNode } from "@/lib/workflow/node-definition";
 import type { Item, JsonObject } from "@/lib/workflow/items";
 import { isJsonObject } from "@/lib/workflow/items";
 import { HetumindError } from "@/lib/errors";
-import { fieldList, getPath, setPath } from "../shared/field-path";
+import { cloneJson, deletePath, fieldList, getPath, setPath } from "../shared/field-path";
 
 /** Turns a list inside an item into one item per entry. */
 export const splitOut = defineNode({
@@ -27,20 +27,24 @@ export const splitOut = defineNode({
     let found = false;
     context.items.forEach((item, itemIndex) => {
       const parameters = context.parameters(itemIndex);
-      const [field] = fieldList(parameters.fieldToSplitOut);
+      const fields = fieldList(parameters.fieldToSplitOut);
+      if (fields.length !== 1) {
+        throw new HetumindError("split_out_fields", `split out one field at a time ("${parameters.fieldToSplitOut}" names ${fields.length})`, { parameter: "fieldToSplitOut" });
+      }
+      const [field] = fields;
       const value = getPath(item.json, field);
       if (value === undefined) return;
       found = true;
       const entries = Array.isArray(value) ? value : isJsonObject(value) ? Object.values(value) : [value];
       const others: JsonObject = {};
-      if (parameters.include === "allOtherFields") Object.assign(others, item.json);
+      if (parameters.include === "allOtherFields") Object.assign(others, cloneJson(item.json));
       if (parameters.include === "selectedOtherFields") {
         for (const name of fieldList(parameters.fieldsToInclude)) {
           const kept = getPath(item.json, name);
           if (kept !== undefined) setPath(others, name, kept);
         }
       }
-      delete others[field];
+      deletePath(others, field);
       for (const entry of entries) {
         const destination = parameters.options.destinationFieldName;
         if (!destination && !isJsonObject(entry) && parameters.include === "noOtherFields") {
