@@ -6,6 +6,7 @@ import type { ExecuteContext, NodeLogger, PauseRequest, ResumeValue, WorkflowRef
 import type { CompiledNode, CompiledWorkflow } from "./compiled-workflow";
 import type { Activation, InputSource, NodeRunRecord, RunState, SerializedError } from "./run-state";
 import { pickReadyActivation } from "./readiness";
+import { compactOutput } from "./stored-output";
 
 /** Everything a segment needs from the execution around it. */
 export interface SegmentEnvironment {
@@ -259,7 +260,8 @@ class SegmentRun {
         itemsIn: countItems(activation.inputs),
         itemsOut: countItems(output),
         input: activation.sources,
-        output: this.env.saveOutputs ? output : null,
+        // Only an input that came from a recorded node can be referred to.
+        output: this.env.saveOutputs ? (activation.sources[0] ? compactOutput(output, activation.inputs[0]) : output) : null,
         error: error ? serializeError(error, node.name) : null,
       });
       if (error) {

@@ -1,4 +1,5 @@
 import type { Item, JsonObject } from "@/lib/workflow/items";
+import type { StoredOutputList } from "./stored-output";
 
 /** Where an input's items came from: the UI resolves a node's input from its sources' recorded outputs. */
 export interface InputSource {
@@ -68,6 +69,7 @@ export interface NodeRunRecord {
   itemsIn: number;
   itemsOut: number;
   input: Array<InputSource | null>;
-  output: Array<Item[] | null> | null;
+  /** Per output index; pass-through lists are stored as positions in input 0 (see stored-output.ts). */
+  output: StoredOutputList[] | null;
   error: SerializedError | null;
 }

@@ -2,11 +2,20 @@ import type { JsonObject, JsonValue } from "@/lib/workflow/items";
 import { isJsonObject } from "@/lib/workflow/items";
 
 /** Splits `a.b[0].c` into `["a", "b", "0", "c"]`. */
+const splitCache = new Map<string, string[]>();
+
+/** Memoised: the same few field paths are split once per item of every run. Callers must not mutate the result. */
 export function splitPath(path: string): string[] {
-  return path
-    .replace(/\[(\w+)\]/g, ".$1")
-    .split(".")
-    .filter((part) => part.length > 0);
+  let parts = splitCache.get(path);
+  if (!parts) {
+    parts = path
+      .replace(/\[(\w+)\]/g, ".$1")
+      .split(".")
+      .filter((part) => part.length > 0);
+    if (splitCache.size > 10_000) splitCache.clear();
+    splitCache.set(path, parts);
+  }
+  return parts;
 }
 
 export function getPath(object: JsonValue | undefined, path: string): JsonValue | undefined {

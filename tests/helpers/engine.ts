@@ -1,4 +1,4 @@
-import { listNodeRuns } from "@/lib/db/queries/node-runs";
+import { nodeRunHistory } from "@/lib/engine/node-run-history";
 import { DEFAULT_WORKSPACE_ID } from "@/lib/db/schema";
 import { Engine, type EngineOptions, type ExecutionOutcome } from "@/lib/engine/engine";
 import type { WorkflowInput } from "@/lib/workflow/schema";
@@ -9,7 +9,7 @@ export interface TestEngine {
   engine: Engine;
   database: TestDatabase;
   run(workflow: WorkflowInput, input?: unknown): Promise<ExecutionOutcome>;
-  nodeRuns(executionId: string): ReturnType<typeof listNodeRuns>;
+  nodeRuns(executionId: string): ReturnType<typeof nodeRunHistory>;
   close(): Promise<void>;
 }
 
@@ -22,7 +22,7 @@ export async function createTestEngine(options: Partial<EngineOptions> & { drive
     engine,
     database,
     run: (workflow, input) => engine.startAndRun({ workflow, input, mode: "manual" }),
-    nodeRuns: (executionId) => listNodeRuns(database.db, DEFAULT_WORKSPACE_ID, executionId),
+    nodeRuns: (executionId) => nodeRunHistory(database.db, DEFAULT_WORKSPACE_ID, executionId),
     close: () => database.close(),
   };
 }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/lib/db/client";
+import { listNodeRuns } from "@/lib/db/queries/node-runs";
+import { DEFAULT_WORKSPACE_ID } from "@/lib/db/schema";
 import { createTestEngine, jsonOf, workflowOf, type TestEngine } from "../helpers/engine";
 
 let testEngine: TestEngine;
@@ -53,6 +55,13 @@ describe("the engine runs n8n item semantics durably", () => {
     );
     const both = await testEngine.run(workflow, [{ v: 1 }, { v: 9 }, { v: 5 }]);
     expect(jsonOf(both)).toEqual([{ v: 9, size: "big" }, { v: 5, size: "big" }, { v: 1, size: "small" }]);
+    const stored = (await listNodeRuns(testEngine.database.db, DEFAULT_WORKSPACE_ID, both.executionId)).find((run) => run.nodeName === "Big?");
+    expect(stored?.output).toEqual([{ $input: 0, positions: [1, 2] }, { $input: 0, positions: [0] }]);
+    const expanded = (await testEngine.nodeRuns(both.executionId)).find((run) => run.nodeName === "Big?");
+    expect(expanded?.output).toEqual([
+      [{ json: { v: 9 }, pairedItem: { item: 1 } }, { json: { v: 5 }, pairedItem: { item: 2 } }],
+      [{ json: { v: 1 }, pairedItem: { item: 0 } }],
+    ]);
     const onlyBig = await testEngine.run(workflow, [{ v: 7 }]);
     expect(jsonOf(onlyBig)).toEqual([{ v: 7, size: "big" }]);
     const ran = (await testEngine.nodeRuns(onlyBig.executionId)).map((run) => run.nodeName);
