@@ -14,7 +14,7 @@ import { startEchoServer } from "../tests/fixtures/http-echo-server";
 import { sample, summarize, writeSuite, type ScenarioResult } from "./harness";
 import { httpChain, noOpChain, tenThousandItems } from "./workflows";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const ROOT = path.resolve(import.meta.dirname, "..");
 
 async function timeRun(engine: Engine, workflow: WorkflowInput): Promise<number> {
