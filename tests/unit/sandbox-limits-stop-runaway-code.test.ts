@@ -1,16 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { SandboxError } from "@/lib/errors";
+import { sandboxFailure } from "../helpers/sandbox";
 import { loadSandbox, runUserCode, sandboxStats } from "@/lib/sandbox";
 
-function failure(run: () => unknown): SandboxError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SandboxError) return error;
-    throw error;
-  }
-  throw new Error("expected the code to fail");
-}
 
 function elapsed(run: () => unknown): number {
   const started = performance.now();
@@ -28,13 +19,13 @@ beforeAll(async () => {
 
 describe("time limit", () => {
   it("stops an infinite loop with a clear timeout error", () => {
-    const error = failure(() => runUserCode({ code: "while (true) {}", timeoutMs: 200 }));
+    const error = sandboxFailure(() => runUserCode({ code: "while (true) {}", timeoutMs: 200 }));
     expect(error.code).toBe("code_timeout");
     expect(error.message).toBe("stopped after 200 ms: the code ran longer than the time limit");
   });
 
   it("cannot be caught by the code", () => {
-    const error = failure(() =>
+    const error = sandboxFailure(() =>
       runUserCode({ code: "for (;;) { try { while (true) {} } catch (e) { /* keep going */ } }", timeoutMs: 150 }),
     );
     expect(error.code).toBe("code_timeout");
@@ -46,19 +37,19 @@ describe("time limit", () => {
   });
 
   it("stops an infinite async loop (awaits keep running jobs)", () => {
-    const error = failure(() => runUserCode({ code: "while (true) { await null; }", timeoutMs: 150 }));
+    const error = sandboxFailure(() => runUserCode({ code: "while (true) { await null; }", timeoutMs: 150 }));
     expect(error.code).toBe("code_timeout");
   });
 
   it("stops catastrophic regex backtracking", () => {
-    const error = failure(() => runUserCode({ code: "return /(a+)+b/.test('a'.repeat(40))", timeoutMs: 200 }));
+    const error = sandboxFailure(() => runUserCode({ code: "return /(a+)+b/.test('a'.repeat(40))", timeoutMs: 200 }));
     expect(error.code).toBe("code_timeout");
   });
 });
 
 describe("memory limit", () => {
   it("stops a bomb of many large strings", () => {
-    const error = failure(() =>
+    const error = sandboxFailure(() =>
       runUserCode({ code: "const a = []; while (true) a.push('x'.repeat(1e5) + a.length);", memoryLimitBytes: 16 * 1024 * 1024 }),
     );
     expect(error.code).toBe("code_memory");
@@ -66,17 +57,17 @@ describe("memory limit", () => {
   });
 
   it("stops a bomb of small objects", () => {
-    const error = failure(() => runUserCode({ code: "const a = []; while (true) a.push({ n: a.length });", memoryLimitBytes: 16 * 1024 * 1024 }));
+    const error = sandboxFailure(() => runUserCode({ code: "const a = []; while (true) a.push({ n: a.length });", memoryLimitBytes: 16 * 1024 * 1024 }));
     expect(error.code).toBe("code_memory");
   });
 
   it("refuses one allocation larger than the limit", () => {
-    const error = failure(() => runUserCode({ code: "return 'x'.repeat(2 ** 28).length", memoryLimitBytes: 16 * 1024 * 1024 }));
+    const error = sandboxFailure(() => runUserCode({ code: "return 'x'.repeat(2 ** 28).length", memoryLimitBytes: 16 * 1024 * 1024 }));
     expect(error.code).toBe("code_memory");
   });
 
   it("stops a bomb that keeps its garbage reachable from globalThis, and the next run still works", () => {
-    const error = failure(() =>
+    const error = sandboxFailure(() =>
       runUserCode({ code: "globalThis.keep = []; while (true) keep.push('y'.repeat(1e6) + keep.length);", memoryLimitBytes: 32 * 1024 * 1024 }),
     );
     expect(error.code).toBe("code_memory");
@@ -91,7 +82,7 @@ describe("memory limit", () => {
 
 describe("stack limit", () => {
   it("stops unbounded recursion with the user's line", () => {
-    const error = failure(() => runUserCode({ code: "function down(n) {\n  return down(n + 1) + 1;\n}\nreturn down(0);" }));
+    const error = sandboxFailure(() => runUserCode({ code: "function down(n) {\n  return down(n + 1) + 1;\n}\nreturn down(0);" }));
     expect(error.code).toBe("code_memory");
     expect(error.message).toContain("stack overflow");
     expect(error.fields.line).toBe(2);
@@ -105,7 +96,7 @@ describe("stack limit", () => {
       "return JSON.parse('['.repeat(1e5) + ']'.repeat(1e5)).length;",
       "return eval('x = ' + '('.repeat(1e5) + '1' + ')'.repeat(1e5));",
     ]) {
-      const error = failure(() => runUserCode({ code }));
+      const error = sandboxFailure(() => runUserCode({ code }));
       expect(error.code, code).toBe("code_memory");
     }
     expect(runUserCode({ code: "return 40 + 2" }).value).toBe(42);
@@ -118,12 +109,12 @@ describe("stack limit", () => {
 
 describe("results", () => {
   it("refuses a result that is not JSON", () => {
-    expect(failure(() => runUserCode({ code: "const a = {}; a.self = a; return a;" })).code).toBe("code_invalid_result");
-    expect(failure(() => runUserCode({ code: "return { big: 10n };" })).code).toBe("code_invalid_result");
+    expect(sandboxFailure(() => runUserCode({ code: "const a = {}; a.self = a; return a;" })).code).toBe("code_invalid_result");
+    expect(sandboxFailure(() => runUserCode({ code: "return { big: 10n };" })).code).toBe("code_invalid_result");
   });
 
   it("reports a promise that can never settle", () => {
-    const error = failure(() => runUserCode({ code: "await new Promise(() => {});" }));
+    const error = sandboxFailure(() => runUserCode({ code: "await new Promise(() => {});" }));
     expect(error.code).toBe("code_threw");
     expect(error.message).toContain("never settles");
   });

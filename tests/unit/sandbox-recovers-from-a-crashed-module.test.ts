@@ -1,23 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { SandboxError } from "@/lib/errors";
+import { sandboxFailure } from "../helpers/sandbox";
 import { isSandboxLoaded, loadSandbox, runUserCode, sandboxStats } from "@/lib/sandbox";
 import { evaluateExpression } from "@/lib/workflow/expressions";
 import { expressionData } from "../helpers/node-context";
 
-function failure(run: () => unknown): SandboxError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SandboxError) return error;
-    throw error;
-  }
-  throw new Error("expected a SandboxError");
-}
 
 describe("module lifecycle", () => {
   it("says clearly when the sandbox is not loaded yet", () => {
     expect(isSandboxLoaded()).toBe(false);
-    const error = failure(() => runUserCode({ code: "return 1" }));
+    const error = sandboxFailure(() => runUserCode({ code: "return 1" }));
     expect(error.code).toBe("sandbox_unavailable");
     expect(error.message).toContain("await loadSandbox()");
   });
@@ -28,7 +19,7 @@ describe("module lifecycle", () => {
     const before = sandboxStats();
 
     // A 1 MB QuickJS stack lets native recursion exhaust the host's own stack before QuickJS notices (see vm.ts).
-    const error = failure(() =>
+    const error = sandboxFailure(() =>
       runUserCode({ code: "let d = {}; for (let i = 0; i < 2e5; i++) d = { d };\nreturn JSON.stringify(d).length;", stackLimitBytes: 1024 * 1024 }),
     );
     expect(error.code).toBe("code_memory");

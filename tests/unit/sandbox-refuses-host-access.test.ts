@@ -1,16 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { SandboxError } from "@/lib/errors";
+import { sandboxFailure } from "../helpers/sandbox";
 import { loadSandbox, runUserCode } from "@/lib/sandbox";
 
-function failure(run: () => unknown): SandboxError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SandboxError) return error;
-    throw error;
-  }
-  throw new Error("expected the code to fail");
-}
 
 beforeAll(async () => {
   await loadSandbox();
@@ -26,20 +17,20 @@ describe("names that only exist on the host", () => {
     ["module", "module.exports = 1"],
     ["__dirname", "return __dirname"],
   ])("%s is refused with a clear code_forbidden error", (name, code) => {
-    const error = failure(() => runUserCode({ code }));
+    const error = sandboxFailure(() => runUserCode({ code }));
     expect(error.code).toBe("code_forbidden");
     expect(error.message).toContain(`${name} is not available in the Code node: user code runs in a sandbox without access to the host`);
   });
 
   it("static and dynamic import are refused", () => {
-    expect(failure(() => runUserCode({ code: "import fs from 'fs';\nreturn fs" })).code).toBe("code_forbidden");
-    const dynamic = failure(() => runUserCode({ code: "const fs = await import('fs');\nreturn fs.readFileSync('/etc/passwd')" }));
+    expect(sandboxFailure(() => runUserCode({ code: "import fs from 'fs';\nreturn fs" })).code).toBe("code_forbidden");
+    const dynamic = sandboxFailure(() => runUserCode({ code: "const fs = await import('fs');\nreturn fs.readFileSync('/etc/passwd')" }));
     expect(dynamic.code).toBe("code_forbidden");
     expect(dynamic.message).toContain("import is not available");
   });
 
   it("the refusal names the place it is used in", () => {
-    const error = failure(() => runUserCode({ code: "return process.env", label: "the AI tool" }));
+    const error = sandboxFailure(() => runUserCode({ code: "return process.env", label: "the AI tool" }));
     expect(error.message).toContain("process is not available in the AI tool");
   });
 });
@@ -54,12 +45,12 @@ describe("escapes through constructors", () => {
   });
 
   it("this.constructor.constructor('return process')() fails with code_forbidden", () => {
-    const error = failure(() => runUserCode({ code: "return this.constructor.constructor('return process')().mainModule" }));
+    const error = sandboxFailure(() => runUserCode({ code: "return this.constructor.constructor('return process')().mainModule" }));
     expect(error.code).toBe("code_forbidden");
   });
 
   it("async and generator function constructors lead nowhere either", () => {
-    const error = failure(() =>
+    const error = sandboxFailure(() =>
       runUserCode({ code: "const AsyncFunction = (async () => {}).constructor;\nreturn await AsyncFunction('return process')();" }),
     );
     expect(error.code).toBe("code_forbidden");

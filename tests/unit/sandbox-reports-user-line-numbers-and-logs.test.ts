@@ -1,16 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { SandboxError } from "@/lib/errors";
+import { sandboxFailure } from "../helpers/sandbox";
 import { loadSandbox, runUserCode } from "@/lib/sandbox";
 
-function failure(run: () => unknown): SandboxError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SandboxError) return error;
-    throw error;
-  }
-  throw new Error("expected the code to fail");
-}
 
 beforeAll(async () => {
   await loadSandbox();
@@ -18,7 +9,7 @@ beforeAll(async () => {
 
 describe("line numbers", () => {
   it("a throw reports the user's line and column, not the wrapper's", () => {
-    const error = failure(() => runUserCode({ code: "const a = 1;\nconst b = 2;\n\nthrow new Error('boom at four');" }));
+    const error = sandboxFailure(() => runUserCode({ code: "const a = 1;\nconst b = 2;\n\nthrow new Error('boom at four');" }));
     expect(error.code).toBe("code_threw");
     expect(error.message).toBe("Error: boom at four [line 4]");
     expect(error.fields.line).toBe(4);
@@ -26,7 +17,7 @@ describe("line numbers", () => {
   });
 
   it("a TypeError deep in a helper reports the line where it happened, in Node's wording", () => {
-    const error = failure(() =>
+    const error = sandboxFailure(() =>
       runUserCode({ code: "function read(o) {\n  return o.missing.value;\n}\n\nreturn read({});" }),
     );
     expect(error.message).toBe("TypeError: Cannot read properties of undefined (reading 'value') [line 2]");
@@ -34,19 +25,19 @@ describe("line numbers", () => {
   });
 
   it("a syntax error reports its line", () => {
-    const error = failure(() => runUserCode({ code: "const ok = 1;\nconst broken = ;\nreturn ok;" }));
+    const error = sandboxFailure(() => runUserCode({ code: "const ok = 1;\nconst broken = ;\nreturn ok;" }));
     expect(error.code).toBe("code_threw");
     expect(error.message).toMatch(/^SyntaxError: .* \[line 2\]$/);
     expect(error.fields.line).toBe(2);
   });
 
   it("a ReferenceError names the variable", () => {
-    const error = failure(() => runUserCode({ code: "\nreturn undefinedThing + 1;" }));
+    const error = sandboxFailure(() => runUserCode({ code: "\nreturn undefinedThing + 1;" }));
     expect(error.message).toBe("ReferenceError: undefinedThing is not defined [line 2]");
   });
 
   it("an error raised by a host function points at the line that called it", () => {
-    const error = failure(() =>
+    const error = sandboxFailure(() =>
       runUserCode({
         code: "const x = 1;\nreturn lookup('missing');",
         globals: {
@@ -60,8 +51,8 @@ describe("line numbers", () => {
   });
 
   it("a thrown non-Error value is reported as it is", () => {
-    expect(failure(() => runUserCode({ code: "throw 'plain text';" })).message).toBe("plain text");
-    expect(failure(() => runUserCode({ code: "throw { message: 'an object' };" })).message).toBe("an object");
+    expect(sandboxFailure(() => runUserCode({ code: "throw 'plain text';" })).message).toBe("plain text");
+    expect(sandboxFailure(() => runUserCode({ code: "throw { message: 'an object' };" })).message).toBe("an object");
   });
 });
 
@@ -79,7 +70,7 @@ describe("console", () => {
   });
 
   it("what was printed before a failure comes with the error", () => {
-    const error = failure(() => runUserCode({ code: "console.log('step 1');\nconsole.log('step 2');\nnull.x;" }));
+    const error = sandboxFailure(() => runUserCode({ code: "console.log('step 1');\nconsole.log('step 2');\nnull.x;" }));
     expect(error.fields.logs).toEqual([
       { level: "log", message: "step 1" },
       { level: "log", message: "step 2" },
@@ -88,7 +79,7 @@ describe("console", () => {
   });
 
   it("an error carries only the last 20 lines printed, shortened", () => {
-    const error = failure(() => runUserCode({ code: "for (let i = 0; i < 100; i++) console.log(String(i).repeat(3000));\nthrow new Error('x');" }));
+    const error = sandboxFailure(() => runUserCode({ code: "for (let i = 0; i < 100; i++) console.log(String(i).repeat(3000));\nthrow new Error('x');" }));
     const logs = error.fields.logs as Array<{ message: string }>;
     expect(logs).toHaveLength(20);
     expect(logs[0].message.startsWith("808080")).toBe(true);
