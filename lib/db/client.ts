@@ -11,7 +11,10 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Options as PostgresOptions, PostgresType, Sql } from "postgres";
 import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock";
 import { migratePglite, migratePostgres, resolveMigrationsFolder } from "./migrations";
-import * as schema from "./schema";
+import * as coreSchema from "./schema";
+import * as platformSchema from "./schema-platform";
+
+const schema = { ...coreSchema, ...platformSchema };
 
 /** A drizzle database on either driver (also what a transaction callback receives). */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;

@@ -1,6 +1,7 @@
 /** The data layer: client, schema, queries. See docs/db.md. */
 export * from "./client";
 export * from "./schema";
+export * from "./schema-platform";
 export * from "./errors";
 export { acquireDataDirLock, dataDirLockPath, type DataDirLock } from "./data-dir-lock";
 export * from "./queries/workspaces";
