@@ -1,0 +1,99 @@
+/**
+ * Auth.js (next-auth v5) for the UI: email + password through the Credentials provider (lib/auth/sign-in.ts, rate
+ * limited), JWT sessions that expire (`HETUMIND_SESSION_MAX_AGE_SECONDS`, default 7 days), optional GitHub and Google
+ * sign-in switched on by `AUTH_GITHUB_ID`/`AUTH_GITHUB_SECRET` and `AUTH_GOOGLE_ID`/`AUTH_GOOGLE_SECRET`.
+ *
+ * The token carries `userId` and the current `workspaceId`. Switching workspace: `unstable_update({ workspaceId })`
+ * (server) or `useSession().update({ workspaceId })` (client) — checked against the memberships here.
+ *
+ * Route handlers authenticate with lib/auth/authenticate.ts (cookie or API key); pages use `auth()`.
+ * The route: app/api/auth/[...nextauth]/route.ts = `export const { GET, POST } = handlers;`.
+ */
+import NextAuth, { type NextAuthConfig } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import GitHub from "next-auth/providers/github";
+import Google from "next-auth/providers/google";
+import { getDatabase } from "../db/client";
+import { listUserWorkspaces } from "../db/queries/memberships";
+import { getUserByEmail } from "../db/queries/users";
+import { resolveWorkspaceSwitch } from "./authenticate";
+import { getSessionSecret } from "./session-secret";
+import { sessionMaxAgeSeconds } from "./session";
+import { signIn as signInWithPassword } from "./sign-in";
+import { signUp } from "./sign-up";
+import { clientIp } from "../http/client-ip";
+
+declare module "next-auth" {
+  interface Session {
+    userId: string;
+    workspaceId: string;
+  }
+}
+
+async function database() {
+  return (await getDatabase()).db;
+}
+
+/** The user's first workspace (the one joined first), for a fresh session. */
+async function firstWorkspaceId(userId: string): Promise<string | undefined> {
+  const [first] = await listUserWorkspaces(await database(), userId);
+  return first?.workspaceId;
+}
+
+/** An OAuth sign-in maps to our account by (verified) email, creating it — with its own workspace — the first time. */
+async function oauthUserId(email: string, name: string | null | undefined): Promise<string> {
+  const db = await database();
+  const existing = await getUserByEmail(db, email);
+  if (existing) return existing.id;
+  return (await signUp(db, { email, password: null, name })).user.id;
+}
+
+export function authConfig(): NextAuthConfig {
+  const providers: NextAuthConfig["providers"] = [
+    Credentials({
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      // Errors (wrong password, rate limited) propagate: Auth.js answers with ?error=CredentialsSignin / Configuration.
+      async authorize(credentials, request) {
+        if (typeof credentials?.email !== "string" || typeof credentials.password !== "string") return null;
+        const result = await signInWithPassword(await database(), { email: credentials.email, password: credentials.password, ip: clientIp(request) });
+        return { id: result.user.id, email: result.user.email, name: result.user.name };
+      },
+    }),
+  ];
+  if (process.env.AUTH_GITHUB_ID && process.env.AUTH_GITHUB_SECRET) providers.push(GitHub);
+  if (process.env.AUTH_GOOGLE_ID && process.env.AUTH_GOOGLE_SECRET) providers.push(Google);
+
+  return {
+    secret: getSessionSecret(),
+    trustHost: true,
+    session: { strategy: "jwt", maxAge: sessionMaxAgeSeconds() },
+    pages: { signIn: "/sign-in" },
+    providers,
+    callbacks: {
+      async signIn({ account, profile }) {
+        if (!account || account.provider === "credentials") return true;
+        // Only a verified address may claim an account (Google says so; GitHub returns primary verified emails).
+        return Boolean(profile?.email) && (profile as { email_verified?: boolean }).email_verified !== false;
+      },
+      async jwt({ token, user, account, trigger, session }) {
+        if (user && account) {
+          const userId = account.provider === "credentials" ? user.id! : await oauthUserId(user.email!, user.name);
+          token.sub = userId;
+          token.userId = userId;
+          token.workspaceId = await firstWorkspaceId(userId);
+        }
+        if (trigger === "update" && typeof session?.workspaceId === "string" && typeof token.userId === "string") {
+          token.workspaceId = (await resolveWorkspaceSwitch(await database(), token.userId, session.workspaceId)).workspaceId;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        session.userId = String(token.userId ?? "");
+        session.workspaceId = String(token.workspaceId ?? "");
+        return session;
+      },
+    },
+  };
+}
+
+export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth(() => authConfig());
