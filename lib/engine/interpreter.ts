@@ -30,6 +30,8 @@ export interface SegmentEnvironment {
   runWorkflow(reference: WorkflowReference, items: Item[], caller: { node: string; idempotencyKey: string }): Promise<Item[]>;
   /** Waits between retries; injectable so tests need not sleep. */
   sleep(ms: number): Promise<void>;
+  /** Loads the credential of `type` the node references (lib/credentials/resolve.ts); see `ExecuteContext.getCredential`. */
+  getCredential?(type: string, node: CompiledNode): Promise<Record<string, string> | undefined>;
 }
 
 export interface SegmentResult {
@@ -125,6 +127,10 @@ class SegmentRun {
       runWorkflow: (reference, input) => env.runWorkflow(reference, input, { node: node.name, idempotencyKey }),
       state: nodeState,
       timeRemaining: () => env.deadline - Date.now(),
+      getCredential: async (type) => {
+        if (!env.getCredential) throw new NodeExecutionError(`Node "${node.name}": credentials are not available here`, { node: node.name });
+        return env.getCredential(type, compiled);
+      },
     };
   }
 

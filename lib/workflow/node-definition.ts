@@ -89,6 +89,20 @@ export interface ExecuteContext<Parameters> {
   state: JsonObject;
   /** Milliseconds left before the execution's timeout (Infinity when none). */
   timeRemaining(): number;
+  /**
+   * The decrypted fields of the credential of this type that the workflow node references (`credentials: { <type>: { id } }`),
+   * loaded from the execution's workspace; `undefined` when the node references none (and the declaration does not require
+   * one). Only types the node declares in `credentials` may be asked for. Never put the values in output items or logs.
+   * Provided by the engine; optional so that hand-built test contexts need not supply it.
+   */
+  getCredential?(type: string): Promise<Record<string, string> | undefined>;
+}
+
+/** A credential type a node can use (lib/credentials/types.ts), referenced from the workflow node's `credentials`. */
+export interface NodeCredentialDeclaration {
+  type: string;
+  /** The node cannot run without one. */
+  required?: boolean;
 }
 
 export interface NodeDefinition<Schema extends z.ZodType = z.ZodType> {
@@ -115,6 +129,8 @@ export interface NodeDefinition<Schema extends z.ZodType = z.ZodType> {
   pauses?: boolean;
   /** May close a cycle through `main` (Loop Over Items). */
   loop?: boolean;
+  /** Credential types the node can use (`context.getCredential(type)`). */
+  credentials?: NodeCredentialDeclaration[];
   execute(context: ExecuteContext<z.infer<Schema>>): Promise<NodeOutput> | NodeOutput;
 }
 

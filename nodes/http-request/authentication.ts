@@ -1,7 +1,7 @@
 /**
- * Authentication for outbound HTTP, as one resolved value. Today it comes from the node's parameters; when the credential vault
- * lands, a decrypted credential (`httpHeaderAuth`, `httpBasicAuth`, `httpBearerAuth`) resolves to the same `HttpAuthentication`
- * and `authenticationHeaders` stays as it is.
+ * Authentication for outbound HTTP, as one resolved value: from a stored credential the node references (`httpHeaderAuth`,
+ * `httpBasicAuth`, `httpBearerAuth`, see lib/credentials) or else from the node's parameters. `authenticationHeaders` turns
+ * either into headers.
  */
 import type { HttpRequestParameters } from "./parameters";
 
@@ -12,6 +12,29 @@ export type HttpAuthentication =
   | { type: "bearerAuth"; token: string };
 
 export type AuthenticationResult = { ok: true; authentication: HttpAuthentication } | { ok: false; parameter: string; message: string };
+
+/** The credential type that can supply each `authentication` choice. */
+export const CREDENTIAL_TYPE_FOR = {
+  headerAuth: "httpHeaderAuth",
+  basicAuth: "httpBasicAuth",
+  bearerAuth: "httpBearerAuth",
+} as const satisfies Partial<Record<HttpRequestParameters["authentication"], string>>;
+
+/** Reads a decrypted credential of the type `CREDENTIAL_TYPE_FOR[kind]`; names the credential field that is missing. */
+export function authenticationFromCredential(kind: keyof typeof CREDENTIAL_TYPE_FOR, data: Record<string, string>): AuthenticationResult {
+  const type = CREDENTIAL_TYPE_FOR[kind];
+  switch (kind) {
+    case "headerAuth":
+      if (!data.name?.trim()) return { ok: false, parameter: `credentials.${type}`, message: "The header credential has no header name" };
+      return { ok: true, authentication: { type: "headerAuth", name: data.name.trim(), value: data.value ?? "" } };
+    case "basicAuth":
+      if (!data.user) return { ok: false, parameter: `credentials.${type}`, message: "The basic auth credential has no user" };
+      return { ok: true, authentication: { type: "basicAuth", user: data.user, password: data.password ?? "" } };
+    case "bearerAuth":
+      if (!data.token) return { ok: false, parameter: `credentials.${type}`, message: "The bearer credential has no token" };
+      return { ok: true, authentication: { type: "bearerAuth", token: data.token } };
+  }
+}
 
 /** Reads the authentication the parameters describe; says which parameter is missing when it is incomplete. */
 export function authenticationFromParameters(parameters: HttpRequestParameters): AuthenticationResult {

@@ -16,6 +16,8 @@ export const httpRequest = defineNode({
   parameters: httpRequestParameters,
   parameterHints: httpRequestParameterHints,
   sideEffects: true,
+  // Used when `authentication` is the matching kind and the workflow node references one (`credentials: { <type>: { id } }`).
+  credentials: [{ type: "httpHeaderAuth" }, { type: "httpBasicAuth" }, { type: "httpBearerAuth" }],
   execute: executeHttpRequest,
 });
 

@@ -7,7 +7,7 @@ import { describeUrl } from "../../lib/net/network-policy";
 import { guardedFetch, type GuardedResponse } from "../../lib/net/guarded-fetch";
 import { isJsonObject, type Item, type JsonObject, type JsonValue, type NodeOutput } from "../../lib/workflow/items";
 import type { ExecuteContext } from "../../lib/workflow/node-definition";
-import { authenticationFromParameters } from "./authentication";
+import { type AuthenticationResult, authenticationFromCredential, authenticationFromParameters, CREDENTIAL_TYPE_FOR } from "./authentication";
 import { buildRequest, RequestParameterProblem, type HttpRequestPlan } from "./build-request";
 import type { HttpRequestParameters } from "./parameters";
 
@@ -63,10 +63,34 @@ function failed(context: ExecuteContext<HttpRequestParameters>, plan: HttpReques
   );
 }
 
-async function requestOne(context: ExecuteContext<HttpRequestParameters>, itemIndex: number): Promise<Item> {
+/** Loads each credential type at most once per activation (`undefined`: the node references none of that type). */
+type CredentialLoader = (type: string) => Promise<Record<string, string> | undefined>;
+
+function credentialLoader(context: ExecuteContext<HttpRequestParameters>): CredentialLoader {
+  const loaded = new Map<string, Promise<Record<string, string> | undefined>>();
+  return (type) => {
+    let pending = loaded.get(type);
+    if (!pending) {
+      pending = context.getCredential ? context.getCredential(type) : Promise.resolve(undefined);
+      loaded.set(type, pending);
+    }
+    return pending;
+  };
+}
+
+/** A referenced credential of the chosen kind wins over the authentication parameters. */
+async function resolveAuthentication(parameters: HttpRequestParameters, credential: CredentialLoader): Promise<AuthenticationResult> {
+  if (parameters.authentication !== "none") {
+    const data = await credential(CREDENTIAL_TYPE_FOR[parameters.authentication]);
+    if (data) return authenticationFromCredential(parameters.authentication, data);
+  }
+  return authenticationFromParameters(parameters);
+}
+
+async function requestOne(context: ExecuteContext<HttpRequestParameters>, itemIndex: number, credential: CredentialLoader): Promise<Item> {
   const parameters = context.parameters(itemIndex);
   const node = context.node.name;
-  const authentication = authenticationFromParameters(parameters);
+  const authentication = await resolveAuthentication(parameters, credential);
   if (!authentication.ok) throw new NodeExecutionError(authentication.message, { node, parameter: authentication.parameter });
 
   let plan: HttpRequestPlan;
@@ -115,9 +139,10 @@ async function requestOne(context: ExecuteContext<HttpRequestParameters>, itemIn
 
 export async function executeHttpRequest(context: ExecuteContext<HttpRequestParameters>): Promise<NodeOutput> {
   const output: Item[] = [];
+  const credential = credentialLoader(context);
   for (let itemIndex = 0; itemIndex < context.items.length; itemIndex++) {
     context.signal.throwIfAborted();
-    output.push(await requestOne(context, itemIndex));
+    output.push(await requestOne(context, itemIndex, credential));
   }
   return [output];
 }

@@ -1,0 +1,49 @@
+/** What the engine's `context.getCredential(type)` does: finds the node's reference, loads and decrypts it. */
+import type { Database } from "@/lib/db/client";
+import { getCredentialData } from "@/lib/db/queries/credentials";
+import type { NodeCredentialDeclaration } from "@/lib/workflow/node-definition";
+import type { CredentialData } from "./definition";
+import { CredentialError } from "./errors";
+
+export interface CredentialUser {
+  /** The node's name (for errors). */
+  name: string;
+  /** The workflow node's `credentials`: `{ <type>: { id, name? } }`. */
+  credentials?: Record<string, { id: string; name?: string }>;
+  /** The node definition's declaration; a type it does not declare is refused. */
+  declared?: NodeCredentialDeclaration[];
+}
+
+export async function resolveNodeCredential(
+  db: Database,
+  workspaceId: string,
+  type: string,
+  node: CredentialUser,
+  options: { key?: Buffer } = {},
+): Promise<CredentialData | undefined> {
+  const declaration = node.declared?.find((entry) => entry.type === type);
+  if (!declaration) {
+    throw new CredentialError("credential_type_mismatch", `Node "${node.name}" does not declare credentials of type "${type}"`, { node: node.name, type });
+  }
+  const reference = node.credentials?.[type];
+  if (!reference) {
+    if (!declaration.required) return undefined;
+    throw new CredentialError("credential_not_found", `Node "${node.name}" needs a "${type}" credential and references none`, { node: node.name, type });
+  }
+  const stored = await getCredentialData(db, workspaceId, reference.id, options);
+  if (!stored) {
+    throw new CredentialError(
+      "credential_not_found",
+      `Node "${node.name}": credential ${reference.id}${reference.name ? ` ("${reference.name}")` : ""} was not found in this workspace`,
+      { node: node.name, type, credentialId: reference.id, workspaceId },
+    );
+  }
+  if (stored.type !== type) {
+    throw new CredentialError(
+      "credential_type_mismatch",
+      `Node "${node.name}": credential ${reference.id} is of type "${stored.type}", not "${type}"`,
+      { node: node.name, type, credentialId: reference.id },
+    );
+  }
+  return { ...stored.data };
+}
