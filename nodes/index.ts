@@ -1,6 +1,7 @@
 import type { AnyNodeDefinition, NodeRegistry } from "@/lib/workflow/node-definition";
 import { aggregate } from "./aggregate/definition";
 import { code } from "./code/definition";
+import { errorTrigger } from "./error-trigger/definition";
 import { executeWorkflow } from "./execute-workflow/definition";
 import { filter } from "./filter/definition";
 import { httpRequest } from "./http-request/definition";
@@ -10,11 +11,14 @@ import { loopOverItems } from "./loop-over-items/definition";
 import { manualTrigger } from "./manual-trigger/definition";
 import { merge } from "./merge/definition";
 import { noOp } from "./no-op/definition";
+import { respondToWebhook } from "./respond-to-webhook/definition";
+import { scheduleTrigger } from "./schedule-trigger/definition";
 import { set } from "./set/definition";
 import { splitOut } from "./split-out/definition";
 import { stopAndError } from "./stop-and-error/definition";
 import { switchNode } from "./switch/definition";
 import { wait } from "./wait/definition";
+import { webhook } from "./webhook/definition";
 
 /** Every node type. Adding a node is one folder and one line here. */
 export const nodeDefinitions: readonly AnyNodeDefinition[] = [
@@ -34,6 +38,10 @@ export const nodeDefinitions: readonly AnyNodeDefinition[] = [
   humanApproval,
   stopAndError,
   executeWorkflow,
+  webhook,
+  respondToWebhook,
+  scheduleTrigger,
+  errorTrigger,
 ];
 
 export const nodeRegistry: NodeRegistry = new Map(nodeDefinitions.map((definition) => [definition.type, definition]));

@@ -11,13 +11,13 @@ import {
   getExecution,
   updateExecutionStatus,
 } from "@/lib/db/queries/executions";
-import { resolveNodeCredential } from "@/lib/credentials/resolve";
 import { clearNodeRunOutputs, nodeRunsInsertStatement } from "@/lib/db/queries/node-runs";
 import { getWorkflow } from "@/lib/db/queries/workflows";
 import { DEFAULT_WORKSPACE_ID, type Execution } from "@/lib/db/schema";
 import { ExecutionStateError, ExecutionTimeoutError, HetumindError, NodeExecutionError, NotFoundError } from "@/lib/errors";
 import { createLogger, type Logger } from "@/lib/log";
 import { loadSandbox } from "@/lib/sandbox";
+import { startErrorWorkflow } from "@/lib/triggers/error-workflow";
 import { releaseExpressionVm } from "@/lib/workflow/expressions";
 import { toItems, type Item, type JsonValue } from "@/lib/workflow/items";
 import type { NodeRegistry, PauseRequest, ResumeValue, WorkflowReference } from "@/lib/workflow/node-definition";
@@ -42,6 +42,8 @@ export interface EngineOptions {
   /** Pure computation per segment before a checkpoint; default 1000 ms. */
   timeBudgetMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Start `settings.errorWorkflow` when an execution fails (lib/triggers/error-workflow.ts); default true. */
+  errorWorkflows?: boolean;
 }
 
 export interface StartRequest {
@@ -54,6 +56,20 @@ export interface StartRequest {
   id?: string;
   /** Leave it queued for a worker instead of claiming it for this process. */
   queue?: boolean;
+  /**
+   * The trigger node the execution starts at (a webhook, a schedule, an error trigger); default: the first trigger. Kept
+   * in the snapshot (`meta.hetumindTriggerNode`) so that a resume after a crash starts at the same node.
+   */
+  triggerNode?: string;
+}
+
+const TRIGGER_NODE_META = "hetumindTriggerNode";
+
+/** The trigger an execution starts at: the one named in its snapshot, else the workflow's first. */
+export function triggerNodeOf(snapshot: Record<string, unknown>, compiled: CompiledWorkflow): string {
+  const meta = snapshot.meta as Record<string, unknown> | null | undefined;
+  const named = meta && typeof meta === "object" ? meta[TRIGGER_NODE_META] : undefined;
+  return typeof named === "string" && compiled.triggers.includes(named) ? named : compiled.triggers[0];
 }
 
 export type ExecutionOutcome =
@@ -107,11 +123,19 @@ export class Engine {
   async start(request: StartRequest): Promise<Execution> {
     const compiled = compileWorkflowCached(request.workflow, this.options.registry);
     const timeout = compiled.workflow.settings.executionTimeout;
+    let snapshot = compiled.workflow as unknown as Record<string, unknown>;
+    if (request.triggerNode !== undefined) {
+      if (!compiled.triggers.includes(request.triggerNode)) {
+        throw new HetumindError("trigger_not_found", `The workflow has no enabled trigger node named "${request.triggerNode}"`, { node: request.triggerNode });
+      }
+      const meta = compiled.workflow.meta;
+      snapshot = { ...snapshot, meta: { ...(meta && typeof meta === "object" ? meta : {}), [TRIGGER_NODE_META]: request.triggerNode } };
+    }
     const execution = await createExecution(this.db, {
       id: request.id,
       workspaceId: request.workspaceId ?? DEFAULT_WORKSPACE_ID,
       workflowId: request.workflowId ?? null,
-      workflowSnapshot: compiled.workflow as unknown as Record<string, unknown>,
+      workflowSnapshot: snapshot,
       mode: request.mode ?? "manual",
       input: request.input === undefined ? null : request.input,
       parentExecutionId: request.parentExecutionId ?? null,
@@ -187,8 +211,6 @@ export class Engine {
         },
         runWorkflow: (reference, items, caller) => this.runSubWorkflow(execution, reference, items, caller),
         sleep: this.sleep,
-        getCredential: (type, { node, definition }) =>
-          resolveNodeCredential(this.db, execution.workspaceId, type, { name: node.name, credentials: node.credentials, declared: definition.credentials }),
       };
       const graph = compileGraph(
         environment,
@@ -228,6 +250,7 @@ export class Engine {
         status: "failed",
         error: serialized,
       }).catch((updateError: unknown) => log.error("could not record the failure", { error: String(updateError) }));
+      await this.afterFailure(execution, serialized, null);
       return { status: "failed", executionId: execution.id, error: serialized };
     } finally {
       await this.checkpointer.release(execution.id).catch((error: unknown) => log.error("could not record node runs", { error: String(error) }));
@@ -247,7 +270,7 @@ export class Engine {
     fresh: boolean,
   ): Promise<{ run: RunState } | Command | null | "still-waiting"> {
     if (fresh || !(await this.checkpointer.getTuple(config))) {
-      const trigger = compiled.triggers[0];
+      const trigger = triggerNodeOf(execution.workflowSnapshot, compiled);
       return { run: initialRunState(trigger, execution.input === null || execution.input === undefined ? [] : toItems(execution.input)) };
     }
     const snapshot = await graph.getState(config);
@@ -312,6 +335,7 @@ export class Engine {
       const status = state.failed.code === "execution_cancelled" ? "cancelled" : "failed";
       await updateExecutionStatus(this.db, { ...base, status, error: state.failed });
       outcome = { status, executionId: execution.id, error: state.failed };
+      if (status === "failed") await this.afterFailure(execution, state.failed, state.lastNode);
     } else {
       await updateExecutionStatus(this.db, { ...base, status: "succeeded", output: state.lastOutput });
       if (compiled.workflow.settings.saveExecution === "errors") await clearNodeRunOutputs(this.db, execution.workspaceId, execution.id);
@@ -319,6 +343,14 @@ export class Engine {
     }
     await this.checkpointer.pruneThread(execution.id);
     return outcome;
+  }
+
+  /** Queues the workflow's error workflow, if it names one (never throws: a failure to start it is logged). */
+  private async afterFailure(execution: Execution, error: SerializedError, lastNode: string | null): Promise<void> {
+    if (this.options.errorWorkflows === false) return;
+    await startErrorWorkflow(this, this.db, execution, error, lastNode).catch((failure: unknown) =>
+      this.logger.error("could not start the error workflow", { executionId: execution.id, error: failure instanceof Error ? failure.message : String(failure) }),
+    );
   }
 
   /** Runs a sub-workflow as a child execution, inline; the same node attempt maps to the same child after a crash. */

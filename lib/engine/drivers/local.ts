@@ -2,6 +2,7 @@ import type { DatabaseHandle } from "@/lib/db/client";
 import { claimExecutions, releaseExecution, releaseOrphanedLeases } from "@/lib/db/queries/executions";
 import type { Execution } from "@/lib/db/schema";
 import { createLogger, type Logger } from "@/lib/log";
+import { fireDueSchedules } from "@/lib/triggers/schedules";
 import type { Engine, ExecutionOutcome } from "../engine";
 
 export interface LocalDriverOptions {
@@ -11,6 +12,8 @@ export interface LocalDriverOptions {
   logger?: Logger;
   /** Called when an execution this driver ran stops (finished or paused). */
   onOutcome?: (outcome: ExecutionOutcome) => void;
+  /** Fire due schedule triggers on every poll (lib/triggers/schedules.ts); default true. */
+  schedules?: boolean;
 }
 
 /**
@@ -86,6 +89,11 @@ export class LocalDriver {
   }
 
   private async pollOnce(): Promise<number> {
+    if (this.options.schedules !== false) {
+      await fireDueSchedules({ engine: this.engine, database: this.database }).catch((error: unknown) =>
+        this.logger.error("firing schedules failed", { error: error instanceof Error ? error.message : String(error) }),
+      );
+    }
     const free = this.concurrency - this.inFlight.size;
     if (free <= 0) return 0;
     const claimed = await claimExecutions(this.database.db, {

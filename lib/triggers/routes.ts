@@ -1,0 +1,9 @@
+import { handleWebhook } from "./webhooks";
+
+type Handler = (request: Request) => Promise<Response>;
+
+/** The route handlers of `/api/webhooks/[...path]` (production) and `/api/webhooks-test/[...path]` (test). */
+export function webhookRouteHandlers(test: boolean): Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD", Handler> {
+  const handler: Handler = (request) => handleWebhook(request, { test });
+  return { GET: handler, POST: handler, PUT: handler, PATCH: handler, DELETE: handler, HEAD: handler };
+}
