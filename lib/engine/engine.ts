@@ -11,6 +11,7 @@ import {
   getExecution,
   updateExecutionStatus,
 } from "@/lib/db/queries/executions";
+import { resolveNodeCredential } from "@/lib/credentials/resolve";
 import { clearNodeRunOutputs, nodeRunsInsertStatement } from "@/lib/db/queries/node-runs";
 import { getWorkflow } from "@/lib/db/queries/workflows";
 import { DEFAULT_WORKSPACE_ID, type Execution } from "@/lib/db/schema";
@@ -211,6 +212,8 @@ export class Engine {
         },
         runWorkflow: (reference, items, caller) => this.runSubWorkflow(execution, reference, items, caller),
         sleep: this.sleep,
+        getCredential: (type, { node, definition }) =>
+          resolveNodeCredential(this.db, execution.workspaceId, type, { name: node.name, credentials: node.credentials, declared: definition.credentials }),
       };
       const graph = compileGraph(
         environment,
