@@ -2,8 +2,9 @@
  * The HTTP Request node's parameters: n8n's `n8n-nodes-base.httpRequest` (v4) shape, so an n8n export maps onto it.
  * Every field has a default: `{ url }` alone is a valid GET.
  *
- * Differences from n8n kept on purpose: authentication values sit in the parameters until the credential vault exists
- * (`headerAuth`, `basicAuth`, `bearerToken`; a credential will supply the same fields, see authentication.ts), and
+ * Differences from n8n kept on purpose: authentication values may sit in the parameters (`headerAuth`, `basicAuth`,
+ * `bearerToken`) — a credential the node references (`httpHeaderAuth`, `httpBasicAuth`, `httpBearerAuth`) wins over
+ * them, see authentication.ts — and
  * `options.response` / `options.redirect` are flat objects where n8n nests them once more (`options.response.response`).
  */
 import { z } from "zod";
