@@ -83,6 +83,26 @@ export function loadEncryptionKey(source: EncryptionKeySource = {}): Buffer {
   return readOrCreateKeyFile(where.path);
 }
 
+/**
+ * Creates `file` with `content`, mode 0600, failing with EEXIST when it exists. The content is written to a private
+ * temporary file first and hard-linked into place, so a concurrent reader never sees a half-written key; where hard links
+ * are not supported, an exclusive create (`wx`).
+ */
+function createKeyFile(file: string, content: string): void {
+  const temporary = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  fs.writeFileSync(temporary, content, { flag: "wx", mode: 0o600 });
+  try {
+    fs.linkSync(temporary, file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") throw error;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "EXDEV") throw error;
+    fs.writeFileSync(file, content, { flag: "wx", mode: 0o600 });
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
+}
+
 function readOrCreateKeyFile(file: string): Buffer {
   let text: string;
   try {
@@ -92,10 +112,10 @@ function readOrCreateKeyFile(file: string): Buffer {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const key = randomBytes(KEY_BYTES);
     try {
-      // `wx`: fails if another process created it first; then that process's key is the key.
-      fs.writeFileSync(file, `${key.toString("base64")}\n`, { flag: "wx", mode: 0o600 });
+      createKeyFile(file, `${key.toString("base64")}\n`);
       return key;
     } catch (writeError) {
+      // Another process created it first: its key is the key.
       if ((writeError as NodeJS.ErrnoException).code !== "EEXIST") throw writeError;
       text = fs.readFileSync(file, "utf8");
     }

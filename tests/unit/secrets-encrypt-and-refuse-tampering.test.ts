@@ -142,3 +142,29 @@ describe("the encryption key", () => {
     expect(() => loadEncryptionKey()).toThrow(/key file .*my\.key is invalid/);
   });
 });
+
+describe("the key file under concurrency", () => {
+  it("processes racing to create it agree on one key, and no temporary file is left", async () => {
+    const { spawn } = await import("node:child_process");
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "hetumind-key-race-"));
+    const file = path.join(directory, "encryption.key");
+    const script = `import("${path.resolve("lib/secrets/index.ts").replace(/\\/g, "/")}").then((m) => process.stdout.write(m.loadEncryptionKey({ keyFile: ${JSON.stringify(file)} }).toString("hex")))`;
+    const run = () =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, ["--import", "tsx", "-e", script], { env: { ...process.env, HETUMIND_ENCRYPTION_KEY: "" } });
+        let out = "";
+        let err = "";
+        child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+        child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(err))));
+      });
+    try {
+      const keys = await Promise.all([run(), run(), run(), run()]);
+      expect(new Set(keys).size).toBe(1);
+      expect(keys[0]).toMatch(/^[0-9a-f]{64}$/);
+      expect(fs.readdirSync(directory)).toEqual(["encryption.key"]);
+    } finally {
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
