@@ -21,6 +21,13 @@ export const USAGE = `hetumind <command>
                                         resume a waiting execution
   import <file>                         store a workflow; prints its id
   export <id>                           print a stored workflow as JSON
+  user create --email E [--password P] [--name N] [--workspace NAME]
+                                        create an account (the first one owns the default workspace; else a new
+                                        workspace, named NAME if given); without --password prints a generated one once
+  user reset-password --email E [--password P]
+                                        set a new password (printed once when generated) and lift the sign-in lock
+  apikey create --email E [--workspace NAME|ID] [--name N]
+                                        create an API key for the user in that workspace; prints the key once
 
 Environment: HETUMIND_DATA_DIR (embedded database directory, default .hetumind/data), DATABASE_URL (use a Postgres server),
 HETUMIND_ALLOW_PRIVATE_NETWORK=true (let HTTP nodes call private addresses), HETUMIND_LOG_LEVEL (debug|info|warn|error|silent).`;
@@ -41,6 +48,10 @@ export function parseCommandLine(argv: string[]) {
       data: { type: "string" },
       concurrency: { type: "string" },
       "until-idle": { type: "boolean" },
+      email: { type: "string" },
+      password: { type: "string" },
+      workspace: { type: "string" },
+      name: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

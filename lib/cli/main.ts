@@ -13,6 +13,7 @@ import type { JsonValue } from "@/lib/workflow/items";
 import { parseJsonText } from "@/lib/workflow/parse-json";
 import { validateWorkflow } from "@/lib/workflow/validate";
 import { nodeRegistry } from "@/nodes";
+import { commandApiKey, commandUser } from "./admin";
 import { USAGE, UsageError, parseCommandLine, positiveInteger, type CommandLine } from "./args";
 
 interface Output {
@@ -227,6 +228,10 @@ export async function main(argv: string[], output: Output = stdio): Promise<numb
         return await commandImport(line, output);
       case "export":
         return await commandExport(line, output);
+      case "user":
+        return await commandUser(line, output);
+      case "apikey":
+        return await commandApiKey(line, output);
       case "show": {
         const id = requireArgument(line, "an execution id");
         return await withEngine(async (_engine, database) => {
