@@ -9,11 +9,11 @@
  * Route handlers authenticate with lib/auth/authenticate.ts (cookie or API key); pages use `auth()`.
  * The route: app/api/auth/[...nextauth]/route.ts = `export const { GET, POST } = handlers;`.
  */
-import NextAuth, { type NextAuthConfig } from "next-auth";
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
-import { getDatabase } from "../db/client";
+import { type Database, getDatabase } from "../db/client";
 import { listUserWorkspaces } from "../db/queries/memberships";
 import { getUserByEmail } from "../db/queries/users";
 import { resolveWorkspaceSwitch } from "./authenticate";
@@ -22,6 +22,13 @@ import { sessionMaxAgeSeconds } from "./session";
 import { signIn as signInWithPassword } from "./sign-in";
 import { signUp } from "./sign-up";
 import { clientIp } from "../http/client-ip";
+import { HetumindError } from "../errors";
+import { createLogger } from "../log";
+
+/** Too many failures: Auth.js redirects with `?error=CredentialsSignin&code=rate_limited`. */
+class RateLimitedSignin extends CredentialsSignin {
+  code = "rate_limited";
+}
 
 declare module "next-auth" {
   interface Session {
@@ -30,40 +37,59 @@ declare module "next-auth" {
   }
 }
 
-async function database() {
+export interface AuthOptions {
+  /** Where the database comes from (tests); default the process-wide one. */
+  database?: () => Promise<Database>;
+}
+
+async function processDatabase(): Promise<Database> {
   return (await getDatabase()).db;
 }
 
 /** The user's first workspace (the one joined first), for a fresh session. */
-async function firstWorkspaceId(userId: string): Promise<string | undefined> {
-  const [first] = await listUserWorkspaces(await database(), userId);
+async function firstWorkspaceId(db: Database, userId: string): Promise<string | undefined> {
+  const [first] = await listUserWorkspaces(db, userId);
   return first?.workspaceId;
 }
 
 /** An OAuth sign-in maps to our account by (verified) email, creating it — with its own workspace — the first time. */
-async function oauthUserId(email: string, name: string | null | undefined): Promise<string> {
-  const db = await database();
+async function oauthUserId(db: Database, email: string, name: string | null | undefined): Promise<string> {
   const existing = await getUserByEmail(db, email);
   if (existing) return existing.id;
   return (await signUp(db, { email, password: null, name })).user.id;
 }
 
-export function authConfig(): NextAuthConfig {
+export function authConfig(options: AuthOptions = {}): NextAuthConfig {
+  const database = options.database ?? processDatabase;
   const providers: NextAuthConfig["providers"] = [
     Credentials({
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      // Errors (wrong password, rate limited) propagate: Auth.js answers with ?error=CredentialsSignin / Configuration.
+      // A wrong password is `?error=CredentialsSignin&code=credentials`; too many, `code=rate_limited`. The JSON
+      // endpoint (lib/auth/password-sign-in-route.ts) answers 401 / 429 instead.
       async authorize(credentials, request) {
         if (typeof credentials?.email !== "string" || typeof credentials.password !== "string") return null;
-        const result = await signInWithPassword(await database(), { email: credentials.email, password: credentials.password, ip: clientIp(request) });
-        return { id: result.user.id, email: result.user.email, name: result.user.name };
+        try {
+          const result = await signInWithPassword(await database(), { email: credentials.email, password: credentials.password, ip: clientIp(request) });
+          return { id: result.user.id, email: result.user.email, name: result.user.name };
+        } catch (error) {
+          if (HetumindError.isInstance(error) && error.code === "invalid_credentials") return null;
+          if (HetumindError.isInstance(error) && error.code === "rate_limited") throw new RateLimitedSignin(error.message, { cause: error });
+          throw error;
+        }
       },
     }),
   ];
   if (process.env.AUTH_GITHUB_ID && process.env.AUTH_GITHUB_SECRET) providers.push(GitHub);
   if (process.env.AUTH_GOOGLE_ID && process.env.AUTH_GOOGLE_SECRET) providers.push(Google);
 
+  const log = createLogger({ component: "auth" });
   return {
+    // Auth.js logs a wrong password as an error; ours are structured, and a failed sign-in is routine (debug).
+    logger: {
+      error: (error) => (error.name === "CredentialsSignin" ? log.debug("sign-in refused", { code: (error as { code?: string }).code }) : log.error(error.message, { name: error.name })),
+      warn: (code) => log.warn(`Auth.js warning: ${code}`),
+      debug: () => undefined,
+    },
     secret: getSessionSecret(),
     trustHost: true,
     session: { strategy: "jwt", maxAge: sessionMaxAgeSeconds() },
@@ -77,10 +103,10 @@ export function authConfig(): NextAuthConfig {
       },
       async jwt({ token, user, account, trigger, session }) {
         if (user && account) {
-          const userId = account.provider === "credentials" ? user.id! : await oauthUserId(user.email!, user.name);
+          const userId = account.provider === "credentials" ? user.id! : await oauthUserId(await database(), user.email!, user.name);
           token.sub = userId;
           token.userId = userId;
-          token.workspaceId = await firstWorkspaceId(userId);
+          token.workspaceId = await firstWorkspaceId(await database(), userId);
         }
         if (trigger === "update" && typeof session?.workspaceId === "string" && typeof token.userId === "string") {
           token.workspaceId = (await resolveWorkspaceSwitch(await database(), token.userId, session.workspaceId)).workspaceId;
@@ -96,4 +122,9 @@ export function authConfig(): NextAuthConfig {
   };
 }
 
-export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth(() => authConfig());
+/** An Auth.js instance (tests build their own on a test database). */
+export function createAuth(options: AuthOptions = {}) {
+  return NextAuth(() => authConfig(options));
+}
+
+export const { handlers, auth, signIn, signOut, unstable_update } = createAuth();
