@@ -36,7 +36,7 @@ export async function createInvite(
       role: input.role,
       tokenHash: sha256Hex(token),
       invitedBy: input.invitedBy ?? null,
-      expiresAt: sql`now() + ${`${Math.max(0, Math.round(ttlMs))} milliseconds`}::interval` as unknown as Date,
+      expiresAt: sql`now() + ${`${Math.max(0, Math.round(ttlMs))} milliseconds`}::interval`,
     })
     .returning();
   return { invite: summary(row), token };
