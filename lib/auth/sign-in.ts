@@ -1,12 +1,14 @@
 /**
- * Sign-in with email and password, rate-limited against brute force: failures are counted per account and per client
- * IP in fixed windows (lib/db/queries/rate-limits.ts, shared by every process). Once either counter has reached its
- * limit, every attempt is refused with RateLimitedError (429, Retry-After) without checking the password. A success
- * resets the account's counter (not the IP's: one good password must not unlock guessing at other accounts).
+ * Sign-in with email and password, rate-limited against brute force per account and per client IP, in fixed windows
+ * (lib/db/queries/rate-limits.ts, shared by every process). Every attempt is counted *before* the password is checked
+ * (one atomic upsert per key), so concurrent guesses cannot slip past the limit; a success then resets the account's
+ * counter and takes its own hit back from the IP's (it does not reset the IP: one good password must not unlock
+ * guessing at other accounts). The net effect is a limit on failures: once either counter is past its limit, attempts
+ * are refused with RateLimitedError (429, Retry-After) without checking the password, until the window ends.
  */
 import type { Database } from "../db/client";
 import { listUserWorkspaces, type UserWorkspace } from "../db/queries/memberships";
-import { hitRateLimit, peekRateLimit, resetRateLimit } from "../db/queries/rate-limits";
+import { hitRateLimit, releaseRateLimitHit, resetRateLimit } from "../db/queries/rate-limits";
 import { getUserByEmail, normalizeEmail, type PublicUser, toPublicUser } from "../db/queries/users";
 import { InvalidCredentialsError, RateLimitedError } from "./errors";
 import { dummyPasswordHash, verifyPassword } from "./password";
@@ -40,10 +42,10 @@ export function signInRateLimitKeys(email: string, ip?: string): { account: stri
 
 export async function signIn(db: Database, input: SignInInput, limits: SignInLimits = SIGN_IN_LIMITS): Promise<SignInResult> {
   const keys = signInRateLimitKeys(input.email, input.ip);
-  const checks = await Promise.all([
-    peekRateLimit(db, keys.account, limits.accountFailures),
-    keys.ip ? peekRateLimit(db, keys.ip, limits.ipFailures) : undefined,
-  ]);
+  const checks = [
+    await hitRateLimit(db, keys.account, limits.accountFailures, limits.windowMs),
+    keys.ip ? await hitRateLimit(db, keys.ip, limits.ipFailures, limits.windowMs) : undefined,
+  ];
   const blocked = checks.filter((check) => check && !check.allowed);
   if (blocked.length > 0) {
     const retryAfterMs = Math.max(...blocked.map((check) => check!.retryAfterMs));
@@ -53,11 +55,8 @@ export async function signIn(db: Database, input: SignInInput, limits: SignInLim
   const user = await getUserByEmail(db, input.email);
   // Verify against a dummy hash for unknown accounts, so they cost as much as a wrong password.
   const valid = await verifyPassword(String(input.password ?? ""), user?.passwordHash ?? (await dummyPasswordHash()));
-  if (!user || !user.passwordHash || !valid) {
-    await hitRateLimit(db, keys.account, limits.accountFailures, limits.windowMs);
-    if (keys.ip) await hitRateLimit(db, keys.ip, limits.ipFailures, limits.windowMs);
-    throw new InvalidCredentialsError();
-  }
+  if (!user || !user.passwordHash || !valid) throw new InvalidCredentialsError();
   await resetRateLimit(db, keys.account);
+  if (keys.ip) await releaseRateLimitHit(db, keys.ip);
   return { user: toPublicUser(user), workspaces: await listUserWorkspaces(db, user.id) };
 }

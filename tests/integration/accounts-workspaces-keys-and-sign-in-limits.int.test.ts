@@ -132,6 +132,23 @@ describe("sign-up, workspaces, invites, sign-in (PGlite)", () => {
     await signIn(db, { email: "bob@example.com", password: "second-password", ip: "192.0.2.10" }, limits);
   });
 
+  it("concurrent wrong guesses cannot exceed the limit: exactly `limit` are checked, the rest refused", async () => {
+    const db = database.db;
+    const limits = { accountFailures: 3, ipFailures: 100, windowMs: 60_000 };
+    const codes = await Promise.all(
+      Array.from({ length: 10 }, () => codeOf(signIn(db, { email: "carol@example.com", password: "parallel-guess" }, limits))),
+    );
+    expect(codes.filter((code) => code === "invalid_credentials")).toHaveLength(3);
+    expect(codes.filter((code) => code === "rate_limited")).toHaveLength(7);
+  });
+
+  it("successes from one IP do not use up its failure budget", async () => {
+    const db = database.db;
+    const limits = { accountFailures: 100, ipFailures: 2, windowMs: 60_000 };
+    for (let attempt = 0; attempt < 4; attempt++) await signIn(db, { email: "bob@example.com", password: "second-password", ip: "192.0.2.77" }, limits);
+    expect(await codeOf(signIn(db, { email: "bob@example.com", password: "nope-nope", ip: "192.0.2.77" }, limits))).toBe("invalid_credentials");
+  });
+
   it("rate limit windows count hits, refuse past the limit, restart when the window ends, and reset", async () => {
     const db = database.db;
     expect(await hitRateLimit(db, "k", 2, 60_000)).toMatchObject({ allowed: true, hits: 1, retryAfterMs: 0 });

@@ -3,9 +3,8 @@
  * the upsert starts a new window when the old one has ended, else counts in it. Times are the database's `now()`.
  */
 import { eq, sql } from "drizzle-orm";
-import type { Database } from "../client";
+import { type Database, queryRows } from "../client";
 import { rateLimits } from "../schema-platform";
-import { queryRows } from "../client";
 
 export interface RateLimitResult {
   /** Whether this hit is within the limit (hits so far <= limit). */
@@ -43,6 +42,14 @@ export async function peekRateLimit(db: Database, key: string, limit: number): P
   const hits = Number(row.hits);
   const allowed = hits < limit;
   return { allowed, hits, retryAfterMs: allowed ? 0 : Math.max(1, Number(row.retry_after_ms)) };
+}
+
+/** Takes back one hit (a sign-in that counted as an attempt and then succeeded), never below zero. */
+export async function releaseRateLimitHit(db: Database, key: string): Promise<void> {
+  await db
+    .update(rateLimits)
+    .set({ hits: sql`greatest(${rateLimits.hits} - 1, 0)` })
+    .where(eq(rateLimits.key, key));
 }
 
 export async function resetRateLimit(db: Database, key: string): Promise<void> {
