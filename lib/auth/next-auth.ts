@@ -109,7 +109,12 @@ export function authConfig(options: AuthOptions = {}): NextAuthConfig {
           token.workspaceId = await firstWorkspaceId(await database(), userId);
         }
         if (trigger === "update" && typeof session?.workspaceId === "string" && typeof token.userId === "string") {
-          token.workspaceId = (await resolveWorkspaceSwitch(await database(), token.userId, session.workspaceId)).workspaceId;
+          // Not a member: the session stays where it was (the client sees its workspaceId unchanged).
+          const switched = await resolveWorkspaceSwitch(await database(), token.userId, session.workspaceId).catch((error: unknown) => {
+            if (HetumindError.isInstance(error) && error.code === "not_found") return undefined;
+            throw error;
+          });
+          if (switched) token.workspaceId = switched.workspaceId;
         }
         return token;
       },

@@ -96,6 +96,14 @@ describe("sessions", () => {
       }),
     );
     expect(switched.status).toBe(200);
+    const refused = await auth.handlers.POST(
+      new NextRequest(`${BASE}/session`, {
+        method: "POST",
+        body: JSON.stringify({ csrfToken, data: { workspaceId: "not-a-member-of-this" } }),
+        headers: { "content-type": "application/json", cookie: cookieHeader(cookies) },
+      }),
+    );
+    expect((await refused.json()).workspaceId).toBe(ownWorkspaceId);
     for (const [name, value] of setCookies(switched)) cookies.set(name, value);
     expect(await authenticateRequest(request(), database.db)).toMatchObject({ workspaceId: otherWorkspaceId, role: "viewer" });
 
