@@ -1,0 +1,3 @@
+import { credentialTypeRoutes } from "@/lib/api/credentials/routes";
+
+export const GET = credentialTypeRoutes().list;

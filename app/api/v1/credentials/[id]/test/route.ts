@@ -1,0 +1,3 @@
+import { credentialRoutes } from "@/lib/api/credentials/routes";
+
+export const POST = credentialRoutes().test;

@@ -1,0 +1,3 @@
+import { workspaceRoutes } from "@/lib/api/workspace/routes";
+
+export const GET = workspaceRoutes().current;
