@@ -6,7 +6,7 @@
  * Times are the database's (`now()`), never the caller's clock.
  */
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, getTableColumns, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import {
   type Execution,
@@ -229,4 +229,44 @@ export async function deleteExecution(db: Database, workspaceId: string, executi
     await transaction.delete(checkpoints).where(eq(checkpoints.threadId, executionId));
     return true;
   });
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// For the REST API: filters and keyset pagination
+// ---------------------------------------------------------------------------------------------------------------------
+
+export type ExecutionSummaryWithCursor = ExecutionSummary & { cursorAt: string };
+
+/**
+ * Newest first, without the heavy columns, filtered by workflow, statuses and a created_at range (`from` inclusive,
+ * `to` exclusive). `after` continues a page: the last row's `cursorAt` (created_at as exact text) and id.
+ */
+export async function searchExecutions(
+  db: Database,
+  workspaceId: string,
+  options: {
+    workflowId?: string;
+    status?: readonly ExecutionStatus[];
+    from?: Date;
+    to?: Date;
+    limit?: number;
+    after?: { at: string; id: string };
+  } = {},
+): Promise<ExecutionSummaryWithCursor[]> {
+  const after = options.after;
+  return db
+    .select({ ...summaryColumns, cursorAt: sql<string>`${executions.createdAt}::text` })
+    .from(executions)
+    .where(
+      and(
+        eq(executions.workspaceId, workspaceId),
+        options.workflowId ? eq(executions.workflowId, options.workflowId) : undefined,
+        options.status && options.status.length > 0 ? inArray(executions.status, [...options.status]) : undefined,
+        options.from ? gte(executions.createdAt, options.from) : undefined,
+        options.to ? lt(executions.createdAt, options.to) : undefined,
+        after ? sql`(${executions.createdAt}, ${executions.id}) < (${after.at}::timestamptz, ${after.id})` : undefined,
+      ),
+    )
+    .orderBy(desc(executions.createdAt), desc(executions.id))
+    .limit(options.limit ?? 50);
 }

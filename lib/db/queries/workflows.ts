@@ -1,6 +1,6 @@
 /** Saved workflows of a workspace. `version_id` changes on every save (n8n's versionId). */
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, ilike, sql } from "drizzle-orm";
 import { NotFoundError } from "../../errors";
 import type { Database } from "../client";
 import { type WorkflowRow, workflows } from "../schema";
@@ -108,4 +108,63 @@ export async function deleteWorkflow(db: Database, workspaceId: string, workflow
     .where(and(eq(workflows.workspaceId, workspaceId), eq(workflows.id, workflowId)))
     .returning({ id: workflows.id });
   return deleted.length > 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// For the REST API: search with keyset pagination, and updates guarded by the version id
+// ---------------------------------------------------------------------------------------------------------------------
+
+export type WorkflowRowWithCursor = WorkflowRow & { cursorAt: string };
+
+/** `%`, `_` and `\` in a search term match themselves. */
+function likePattern(term: string): string {
+  return `%${term.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+/**
+ * Newest change first, filtered by a case-insensitive name search and `active`. `after` continues a page: the last
+ * row's `cursorAt` (updated_at as exact text, microseconds kept) and id.
+ */
+export async function searchWorkflows(
+  db: Database,
+  workspaceId: string,
+  options: { search?: string; active?: boolean; limit?: number; after?: { at: string; id: string } } = {},
+): Promise<WorkflowRowWithCursor[]> {
+  const after = options.after;
+  return db
+    .select({ ...getTableColumns(workflows), cursorAt: sql<string>`${workflows.updatedAt}::text` })
+    .from(workflows)
+    .where(
+      and(
+        eq(workflows.workspaceId, workspaceId),
+        options.active === undefined ? undefined : eq(workflows.active, options.active),
+        options.search ? ilike(workflows.name, likePattern(options.search)) : undefined,
+        after ? sql`(${workflows.updatedAt}, ${workflows.id}) < (${after.at}::timestamptz, ${after.id})` : undefined,
+      ),
+    )
+    .orderBy(desc(workflows.updatedAt), desc(workflows.id))
+    .limit(options.limit ?? 50);
+}
+
+/**
+ * Replaces the name and definition with a new version id, only if the stored version id is `expectedVersionId`
+ * (optimistic concurrency; omit it to write unconditionally). Undefined when the workflow is not in the workspace or
+ * its version id differs: tell the two apart with getWorkflow.
+ */
+export async function updateWorkflowIfVersion(
+  db: Database,
+  input: { workspaceId: string; id: string; name: string; definition: Record<string, unknown>; expectedVersionId?: string },
+): Promise<WorkflowRow | undefined> {
+  const [row] = await db
+    .update(workflows)
+    .set({ name: input.name, definition: input.definition, versionId: randomUUID(), updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(workflows.workspaceId, input.workspaceId),
+        eq(workflows.id, input.id),
+        input.expectedVersionId === undefined ? undefined : eq(workflows.versionId, input.expectedVersionId),
+      ),
+    )
+    .returning();
+  return row;
 }

@@ -1,0 +1,4 @@
+import { deactivateWorkflowHandler } from "@/lib/api/workflows/handlers";
+import { route } from "@/lib/http";
+
+export const POST = route<{ id: string }, "editor">({ auth: "editor" }, ({ params, principal, db }) => deactivateWorkflowHandler(db, principal, params.id));
