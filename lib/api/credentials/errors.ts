@@ -6,8 +6,13 @@ import { CredentialError } from "@/lib/credentials";
 import { NotFoundError } from "@/lib/errors";
 import { RequestValidationError } from "@/lib/http/errors";
 
-function problemPath(path: string): string {
-  return path === "name" || path === "type" || path === "data" || path.startsWith("data.") ? path : `data.${path}`;
+/**
+ * The body schema has checked `name` and `type` already, so a `credential_invalid` problem is about a field of `data`
+ * (whose own names may be `name` or `type`: httpHeaderAuth has a `name` field); an unknown type is about `type`.
+ */
+function problemPath(code: string, path: string): string {
+  if (code === "credential_type_unknown") return "type";
+  return path === "data" || path === "" ? "data" : `data.${path}`;
 }
 
 export function translateCredentialError(error: unknown): unknown {
@@ -17,7 +22,7 @@ export function translateCredentialError(error: unknown): unknown {
     case "credential_type_unknown":
     case "credential_type_mismatch": {
       const problems = (error.fields.problems as Array<{ path: string; message: string }> | undefined) ?? [{ path: "", message: error.message }];
-      return new RequestValidationError(problems.map((problem) => ({ path: problemPath(problem.path), message: problem.message, code: error.code })));
+      return new RequestValidationError(problems.map((problem) => ({ path: problemPath(error.code, problem.path), message: problem.message, code: error.code })));
     }
     case "credential_not_found":
       return new NotFoundError("Credential", String(error.fields.credentialId ?? ""), { workspaceId: error.fields.workspaceId });
