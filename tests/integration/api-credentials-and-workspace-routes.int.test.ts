@@ -18,7 +18,7 @@ import { createTestDatabase, type TestDatabase } from "../helpers/db";
 
 const SECRET = "api-routes-test-session-secret-0123456789abcdef";
 const BASE = "http://localhost";
-type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Handler = (request: Request, context: { params: Promise<never> }) => Promise<Response>;
 
 let database: TestDatabase;
 const key = randomBytes(32);
@@ -36,7 +36,7 @@ function call(handler: Handler, method: string, path: string, options: { as?: ke
   if (options.raw !== undefined) body = options.raw;
   else if (options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
-  return handler(new Request(`${BASE}${path}`, { method, headers, body }), { params: Promise.resolve(options.params ?? {}) });
+  return handler(new Request(`${BASE}${path}`, { method, headers, body }), { params: Promise.resolve(options.params ?? {}) as Promise<never> });
 }
 
 beforeAll(async () => {
