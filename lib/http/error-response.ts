@@ -22,6 +22,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   forbidden: 403,
   // 404: unknown, or another workspace's (the same answer)
   not_found: 404,
+  credential_not_found: 404,
   // 409: the state does not allow it
   conflict: 409,
   last_owner: 409,
@@ -38,6 +39,11 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   validation_failed: 422,
   workflow_invalid: 422,
   password_policy: 422,
+  no_activatable_trigger: 422,
+  trigger_parameters_dynamic: 422,
+  trigger_not_found: 422,
+  credential_invalid: 422,
+  credential_type_unknown: 422,
   // 429
   rate_limited: 429,
 };
