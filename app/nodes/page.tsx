@@ -2,13 +2,13 @@ import { nodeCatalog } from "@/lib/engine/node-catalog";
 
 export const dynamic = "force-dynamic";
 
-export default function HomePage() {
+export default function NodesPage() {
   const groups = nodeCatalog();
   return (
     <main style={{ maxWidth: 960, margin: "0 auto", padding: "32px 24px" }}>
       <h1 style={{ marginBottom: 4 }}>Hetumind</h1>
       <p style={{ marginTop: 0, color: "#555" }}>
-        Workflows with AI agents, run durably. The engine, the CLI and these nodes are ready; the editor comes next.
+        Workflows with AI agents, run durably. The nodes a workflow can use. <a href="/workflows">Your workflows</a>.
       </p>
       <h2>Node catalog</h2>
       {groups.map((group) => (

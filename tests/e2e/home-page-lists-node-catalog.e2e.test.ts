@@ -15,7 +15,7 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
   });
-}, 240_000);
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -30,7 +30,7 @@ describe.runIf(existsSync(CHROMIUM))("the app on the embedded database", () => {
 
   it("shows every node of the catalog in a real browser", async () => {
     const page = await browser.newPage();
-    await page.goto(server.url);
+    await page.goto(`${server.url}/nodes`);
     await expect.poll(() => page.getByTestId("node-card").count(), { timeout: 60_000 }).toBe(nodeDefinitions.length);
     const text = await page.textContent("main");
     for (const definition of nodeDefinitions) expect(text).toContain(definition.displayName);
