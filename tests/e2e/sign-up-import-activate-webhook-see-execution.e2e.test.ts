@@ -28,6 +28,12 @@ function hookWorkflow(name: string) {
   };
 }
 
+/** Opens a page and waits until its scripts have loaded (forms are then handled by React, not posted natively). */
+async function open(path: string): Promise<void> {
+  await page.goto(`${server.url}${path}`);
+  await page.waitForLoadState("networkidle");
+}
+
 async function importFile(name: string, content: unknown): Promise<void> {
   await page.getByTestId("import-file").setInputFiles({ name: `${name}.json`, mimeType: "application/json", buffer: Buffer.from(JSON.stringify(content)) });
   await page.getByTestId("import-submit").click();
@@ -45,7 +51,7 @@ beforeAll(async () => {
   });
   page = await browser.newPage();
   page.setDefaultTimeout(180_000);
-}, 600_000);
+}, 1_500_000); // may wait for another e2e file to finish with next dev
 
 afterAll(async () => {
   await browser?.close();
@@ -63,12 +69,13 @@ describe.runIf(existsSync(CHROMIUM))("sign up, import, activate, call the webhoo
   });
 
   it("signs up and lands on the workflows list, signed in", async () => {
-    await page.goto(`${server.url}/sign-up`);
+    await open("/sign-up");
     await page.getByTestId("name").fill("Ada");
     await page.getByTestId("email").fill(EMAIL);
     await page.getByTestId("password").fill(PASSWORD);
     await page.getByTestId("submit").click();
     await page.waitForURL(/\/workflows$/);
+    await page.waitForLoadState("networkidle");
     await expect.poll(() => page.getByTestId("whoami").textContent(), { timeout: 60_000 }).toContain(EMAIL);
     expect(await page.getByTestId("workflows-empty").count()).toBe(1);
   });
@@ -103,7 +110,7 @@ describe.runIf(existsSync(CHROMIUM))("sign up, import, activate, call the webhoo
   });
 
   it("lists the execution, filters by status, and shows each node's row and output", async () => {
-    await page.goto(`${server.url}/workflows`);
+    await open("/workflows");
     await expect.poll(() => row("Orders hook").getByTestId("last-run-status").getAttribute("data-status"), { timeout: 60_000 }).toBe("succeeded");
 
     await page.getByTestId("nav-executions").click();
@@ -136,7 +143,7 @@ describe.runIf(existsSync(CHROMIUM))("sign up, import, activate, call the webhoo
   it("signs out, after which the pages send it to /sign-in again; signing in brings it back", async () => {
     await page.getByTestId("sign-out").click();
     await page.waitForURL(/\/sign-in$/);
-    await page.goto(`${server.url}/workflows`);
+    await open("/workflows");
     await page.waitForURL(/\/sign-in$/);
 
     await page.getByTestId("email").fill(EMAIL);

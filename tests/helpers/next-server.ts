@@ -64,7 +64,7 @@ async function acquireDevLock(until: number): Promise<() => void> {
 }
 
 /** Starts `next dev` on a free port with its own data directory and waits until /api/ready answers 200. */
-export async function startNextServer(timeoutMs = 180_000, lockTimeoutMs = 420_000): Promise<NextServer> {
+export async function startNextServer(timeoutMs = 180_000, lockTimeoutMs = 1_200_000): Promise<NextServer> {
   const releaseLock = await acquireDevLock(Date.now() + lockTimeoutMs);
   const port = await freePort();
   const dataDir = path.join(tempDirectory("hetumind-e2e-"), "data");
