@@ -47,21 +47,6 @@ export const workflowSummarySchema = z.object({
   updatedAt: timestamp,
 });
 
-export const workflowResponseSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  active: z.boolean(),
-  versionId: z.string(),
-  nodes: z.array(z.record(z.string(), z.unknown())),
-  connections: z.record(z.string(), z.unknown()),
-  settings: z.record(z.string(), z.unknown()),
-  pinData: z.unknown().optional(),
-  meta: z.unknown().optional(),
-  tags: z.unknown().optional(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-});
-
 /** GET /export: n8n's export shape. */
 export const workflowExportSchema = z.object({
   id: z.string(),
@@ -75,6 +60,9 @@ export const workflowExportSchema = z.object({
   meta: z.unknown().optional(),
   tags: z.unknown().optional(),
 });
+
+/** A stored workflow: its export shape plus timestamps. */
+export const workflowResponseSchema = workflowExportSchema.extend({ createdAt: timestamp, updatedAt: timestamp });
 
 export const workflowPageSchema = pageSchema(workflowSummarySchema);
 
