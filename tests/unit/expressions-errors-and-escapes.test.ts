@@ -1,20 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { ExpressionError } from "@/lib/errors";
 import { loadSandbox } from "@/lib/sandbox";
 import { evaluateExpression, resolveParameters } from "@/lib/workflow/expressions";
 import { expressionData } from "../helpers/node-context";
+import { expressionFailure } from "../helpers/sandbox";
 
 const data = expressionData({ items: [{ json: { user: { name: "Ada" }, count: 3 } }] });
-
-function errorOf(run: () => unknown): ExpressionError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ExpressionError) return error;
-    throw error;
-  }
-  throw new Error("expected an ExpressionError");
-}
 
 beforeAll(async () => {
   await loadSandbox();
@@ -22,7 +12,7 @@ beforeAll(async () => {
 
 describe("errors name the node, the parameter and the expression", () => {
   it("for a failing plain path (host fast path)", () => {
-    const error = errorOf(() =>
+    const error = expressionFailure(() =>
       resolveParameters({ conditions: [{ leftValue: "{{ $json.address.city }}", rightValue: "x" }] }, data, { node: "Check City" }),
     );
     expect(error.code).toBe("expression_failed");
@@ -33,26 +23,26 @@ describe("errors name the node, the parameter and the expression", () => {
   });
 
   it("for a failing expression in the VM", () => {
-    const error = errorOf(() => resolveParameters({ options: { body: "total: {{ $json.items.map(i => i.price) }}" } }, data, { node: "HTTP" }));
+    const error = expressionFailure(() => resolveParameters({ options: { body: "total: {{ $json.items.map(i => i.price) }}" } }, data, { node: "HTTP" }));
     expect(error.message).toBe(
       `Expression failed in node "HTTP", parameter "options.body": Cannot read properties of undefined (reading 'map') — in {{ $json.items.map(i => i.price) }}`,
     );
   });
 
   it("names odd keys in the path with brackets", () => {
-    const error = errorOf(() => resolveParameters({ "headers list": ["{{ nope() }}"] }, data, { node: "N" }));
+    const error = expressionFailure(() => resolveParameters({ "headers list": ["{{ nope() }}"] }, data, { node: "N" }));
     expect(error.fields.parameter).toBe('["headers list"][0]');
     expect(error.message).toContain("nope is not defined");
   });
 
   it("reports invalid JavaScript", () => {
-    const error = errorOf(() => evaluateExpression("$json.count +", data, { node: "Set", parameter: "value" }));
+    const error = expressionFailure(() => evaluateExpression("$json.count +", data, { node: "Set", parameter: "value" }));
     expect(error.fields.reason).toBe("syntax");
     expect(error.message).toMatch(/^Expression failed in node "Set", parameter "value": invalid JavaScript: /);
   });
 
   it("reports what the expression threw", () => {
-    const error = errorOf(() => evaluateExpression("(() => { throw new RangeError('too big') })()", data));
+    const error = expressionFailure(() => evaluateExpression("(() => { throw new RangeError('too big') })()", data));
     expect(error.message).toContain("RangeError: too big");
   });
 });
@@ -65,7 +55,7 @@ describe("expressions cannot reach the host", () => {
     ["fetch('http://example.com')", "fetch"],
     ["globalThis.process.mainModule", null],
   ])("%s fails and nothing happens on the host", (expression, name) => {
-    const error = errorOf(() => evaluateExpression(expression, data));
+    const error = expressionFailure(() => evaluateExpression(expression, data));
     if (name) {
       expect(error.fields.reason).toBe("forbidden");
       expect(error.message).toContain(`${name} is not available in expressions: expressions run in a sandbox without access to the host`);
@@ -81,7 +71,7 @@ describe("expressions cannot reach the host", () => {
 
   it("an endless loop is stopped by the 1 s time limit", () => {
     const started = performance.now();
-    const error = errorOf(() => evaluateExpression("(() => { while(true){} })()", data, { node: "Loop" }));
+    const error = expressionFailure(() => evaluateExpression("(() => { while(true){} })()", data, { node: "Loop" }));
     const took = performance.now() - started;
     expect(error.fields.reason).toBe("timeout");
     expect(error.message).toContain("stopped after 1000 ms: the expression ran longer than the time limit");
@@ -91,7 +81,7 @@ describe("expressions cannot reach the host", () => {
   });
 
   it("a memory bomb is stopped", () => {
-    const error = errorOf(() => evaluateExpression("(() => { const a = []; while (true) a.push('x'.repeat(1e5) + a.length); })()", data));
+    const error = expressionFailure(() => evaluateExpression("(() => { const a = []; while (true) a.push('x'.repeat(1e5) + a.length); })()", data));
     expect(error.fields.reason).toBe("memory");
   });
 });

@@ -4,6 +4,7 @@ import { loadSandbox } from "@/lib/sandbox";
 import { evaluateExpression } from "@/lib/workflow/expressions";
 import type { Item } from "@/lib/workflow/items";
 import { expressionData } from "../helpers/node-context";
+import { expressionFailure } from "../helpers/sandbox";
 
 const items: Item[] = [
   { json: { id: 1, name: "first" } },
@@ -13,16 +14,6 @@ const items: Item[] = [
 const fetched: Item[] = [{ json: { title: "A", score: 10 } }, { json: { title: "B", score: 20 } }];
 const at = (itemIndex: number) =>
   expressionData({ items, itemIndex, nodeOutputs: { "Fetch Orders": fetched }, workflowNodes: ["Fetch Orders", "Later Node", "Code"] });
-
-function errorOf(run: () => unknown): ExpressionError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ExpressionError) return error;
-    throw error;
-  }
-  throw new Error("expected an ExpressionError");
-}
 
 beforeAll(async () => {
   await loadSandbox();
@@ -73,16 +64,16 @@ describe("$('Node') and $node", () => {
   });
 
   it("says when the paired item does not exist", () => {
-    const error = errorOf(() => evaluateExpression("$('Fetch Orders').item.json.title", at(2)));
+    const error = expressionFailure(() => evaluateExpression("$('Fetch Orders').item.json.title", at(2)));
     expect(error.message).toContain(`node "Fetch Orders" has no item at index 2 (it output 2 items)`);
   });
 
   it("says when a node does not exist, or has not run yet", () => {
-    expect(errorOf(() => evaluateExpression("$('Nope').item.json", at(0))).message).toContain('Node "Nope" does not exist in this workflow');
-    expect(errorOf(() => evaluateExpression("$('Later Node').first().json", at(0))).message).toContain(
+    expect(expressionFailure(() => evaluateExpression("$('Nope').item.json", at(0))).message).toContain('Node "Nope" does not exist in this workflow');
+    expect(expressionFailure(() => evaluateExpression("$('Later Node').first().json", at(0))).message).toContain(
       `Node "Later Node" has not run yet in this execution, so $('Later Node') has no data`,
     );
-    expect(errorOf(() => evaluateExpression('$node["Nope"].json.x', at(0))).message).toContain('Node "Nope" does not exist in this workflow');
+    expect(expressionFailure(() => evaluateExpression('$node["Nope"].json.x', at(0))).message).toContain('Node "Nope" does not exist in this workflow');
   });
 
   it("isExecuted tells whether a node has data", () => {
