@@ -4,6 +4,7 @@ import type { Execution } from "@/lib/db/schema";
 import { createLogger, type Logger } from "@/lib/log";
 import { fireDueSchedules } from "@/lib/triggers/schedules";
 import type { Engine, ExecutionOutcome } from "../engine";
+import { pruneExecutionsIfDue } from "../retention";
 
 export interface LocalDriverOptions {
   /** How many executions run at once in this process. */
@@ -94,6 +95,8 @@ export class LocalDriver {
         this.logger.error("firing schedules failed", { error: error instanceof Error ? error.message : String(error) }),
       );
     }
+    // HETUMIND_EXECUTIONS_MAX_AGE_DAYS: at most one bounded pass a minute; never throws (lib/engine/retention.ts).
+    await pruneExecutionsIfDue(this.database, { logger: this.logger });
     const free = this.concurrency - this.inFlight.size;
     if (free <= 0) return 0;
     const claimed = await claimExecutions(this.database.db, {
