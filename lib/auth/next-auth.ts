@@ -11,12 +11,11 @@
  */
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import GitHub from "next-auth/providers/github";
-import Google from "next-auth/providers/google";
 import { type Database, getDatabase } from "../db/client";
 import { listUserWorkspaces } from "../db/queries/memberships";
 import { getUserByEmail } from "../db/queries/users";
 import { resolveWorkspaceSwitch } from "./authenticate";
+import { oauthProviders, verifiedEmail } from "./oauth-providers";
 import { getSessionSecret } from "./session-secret";
 import { sessionMaxAgeSeconds } from "./session";
 import { signIn as signInWithPassword } from "./sign-in";
@@ -52,7 +51,10 @@ async function firstWorkspaceId(db: Database, userId: string): Promise<string | 
   return first?.workspaceId;
 }
 
-/** An OAuth sign-in maps to our account by (verified) email, creating it — with its own workspace — the first time. */
+/**
+ * An OAuth sign-in maps to our account by (verified) email, creating it the first time through the same sign-up as a
+ * password account: on an empty instance it becomes owner of the default workspace, else it gets a workspace of its own.
+ */
 async function oauthUserId(db: Database, email: string, name: string | null | undefined): Promise<string> {
   const existing = await getUserByEmail(db, email);
   if (existing) return existing.id;
@@ -79,8 +81,7 @@ export function authConfig(options: AuthOptions = {}): NextAuthConfig {
       },
     }),
   ];
-  if (process.env.AUTH_GITHUB_ID && process.env.AUTH_GITHUB_SECRET) providers.push(GitHub);
-  if (process.env.AUTH_GOOGLE_ID && process.env.AUTH_GOOGLE_SECRET) providers.push(Google);
+  providers.push(...oauthProviders());
 
   const log = createLogger({ component: "auth" });
   return {
@@ -98,8 +99,8 @@ export function authConfig(options: AuthOptions = {}): NextAuthConfig {
     callbacks: {
       async signIn({ account, profile }) {
         if (!account || account.provider === "credentials") return true;
-        // Only a verified address may claim an account (Google says so; GitHub returns primary verified emails).
-        return Boolean(profile?.email) && (profile as { email_verified?: boolean }).email_verified !== false;
+        // Only a verified address may claim an account (Google's email_verified; lib/auth/oauth-providers.ts for GitHub).
+        return verifiedEmail(profile) !== undefined;
       },
       async jwt({ token, user, account, trigger, session }) {
         if (user && account) {

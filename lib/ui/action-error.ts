@@ -23,7 +23,7 @@ export function actionError(error: unknown): ActionError {
     return {
       status,
       code: error.code,
-      message: problems ? `The workflow is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"})` : error.message,
+      message: problems && error.code === "workflow_invalid" ? `The workflow is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"})` : error.message,
       problems: problems?.map(formatProblem),
     };
   }

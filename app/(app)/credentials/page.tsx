@@ -3,8 +3,7 @@ import { credentialTypeDefinitions } from "@/lib/credentials";
 import { listCredentials } from "@/lib/db/queries/credentials";
 import { requirePage } from "@/lib/ui/session";
 import { cell, formatTime, table } from "@/lib/ui/status-badge";
-import { deleteCredentialAction } from "./actions";
-import { CredentialForm, type CredentialFormField } from "./credential-form";
+import { CredentialDeleteButton, CredentialForm, type CredentialFormField, CredentialTestButton, type StoredCredential } from "./credential-form";
 
 export const dynamic = "force-dynamic";
 
@@ -21,11 +20,22 @@ function formFields(definition: (typeof credentialTypeDefinitions)[number]): Cre
   }));
 }
 
+/** What an edit form may know of a stored credential: plain values, and only whether each secret is set. */
+function storedForForm(row: Awaited<ReturnType<typeof listCredentials>>[number]): StoredCredential {
+  const values: Record<string, string> = {};
+  const secretsStored: Record<string, boolean> = {};
+  for (const [field, value] of Object.entries(row.data)) {
+    if (typeof value === "string") values[field] = value;
+    else secretsStored[field] = value.set;
+  }
+  return { id: row.id, name: row.name, values, secretsStored };
+}
+
 export default async function CredentialsPage() {
   const { principal, db } = await requirePage();
   const canEdit = hasRole(principal.role, "editor");
   const rows = await listCredentials(db, principal.workspaceId);
-  const displayNames = new Map(credentialTypeDefinitions.map((definition) => [definition.type, definition.displayName]));
+  const definitions = new Map(credentialTypeDefinitions.map((definition) => [definition.type, definition]));
   return (
     <>
       <h1>Credentials</h1>
@@ -44,16 +54,16 @@ export default async function CredentialsPage() {
           </thead>
           <tbody>
             {rows.map((row) => (
-              <tr key={row.id} data-testid="credential-row" data-credential-id={row.id}>
-                <td style={cell}>{row.name}</td>
-                <td style={cell}>{displayNames.get(row.type) ?? row.type}</td>
+              <tr key={row.id} data-testid="credential-row" data-credential-id={row.id} data-credential-name={row.name}>
+                <td style={cell} data-testid="credential-row-name">{row.name}</td>
+                <td style={cell}>{definitions.get(row.type)?.displayName ?? row.type}</td>
                 <td style={cell}>
                   {row.error ? (
                     <span style={{ color: "#b00020" }}>cannot be decrypted (the encryption key changed)</span>
                   ) : (
                     Object.entries(row.data).map(([field, value]) => (
-                      <div key={field} style={{ fontSize: 13 }}>
-                        <code>{field}</code>: {typeof value === "string" ? value : value.set ? "•••• (set)" : "(not set)"}
+                      <div key={field} style={{ fontSize: 13 }} data-testid="credential-row-field" data-field={field}>
+                        <code>{field}</code>: {typeof value === "string" ? value : value.set ? "•••• (stored)" : "(not set)"}
                       </div>
                     ))
                   )}
@@ -61,12 +71,17 @@ export default async function CredentialsPage() {
                 <td style={cell}>{formatTime(row.updatedAt)}</td>
                 <td style={cell}>
                   {canEdit && (
-                    <form action={deleteCredentialAction}>
-                      <input type="hidden" name="id" value={row.id} />
-                      <button type="submit" data-testid="credential-delete">
-                        Delete
-                      </button>
-                    </form>
+                    <div style={{ display: "grid", gap: 6 }}>
+                      <div>
+                        <CredentialTestButton id={row.id} /> <CredentialDeleteButton id={row.id} name={row.name} />
+                      </div>
+                      {definitions.has(row.type) && !row.error && (
+                        <details data-testid="credential-edit">
+                          <summary>Edit</summary>
+                          <CredentialForm type={row.type} displayName={definitions.get(row.type)!.displayName} fields={formFields(definitions.get(row.type)!)} stored={storedForForm(row)} />
+                        </details>
+                      )}
+                    </div>
                   )}
                 </td>
               </tr>
