@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { SubConnectionKind } from "@/lib/workflow/connection-kinds";
 import type { AnyNodeDefinition, NodeRegistry } from "@/lib/workflow/node-definition";
 import { outputsOf } from "@/lib/workflow/node-definition";
 import type { Workflow, WorkflowNode } from "@/lib/workflow/schema";
@@ -25,6 +26,8 @@ export interface CompiledNode {
   /** How expressions in the parameters are resolved per item (when there are any). */
   parameterPlan: ParameterPlan;
   rawParameterKeys: string[];
+  /** Sub-nodes connected to this node, by kind, in connection order (what `context.supplied(kind)` resolves). */
+  suppliers: Partial<Record<SubConnectionKind, string[]>>;
 }
 
 /** The interpreter's view of a validated workflow. */
@@ -78,7 +81,7 @@ function compileNode(node: WorkflowNode, definition: AnyNodeDefinition, workflow
   const rawParameterKeys = definition.rawParameterKeys ?? [];
   const parameterPlan = new ParameterPlan(node.parameters, definition.parameters as z.ZodType, node.name, rawParameterKeys);
   const staticParameters = parameterPlan.hasTemplates ? undefined : (definition.parameters as z.ZodType).parse(node.parameters);
-  return { node, definition, inputCount, outgoing, incomingSources: Array.from({ length: inputCount }, () => []), staticParameters, parameterPlan, rawParameterKeys };
+  return { node, definition, inputCount, outgoing, incomingSources: Array.from({ length: inputCount }, () => []), staticParameters, parameterPlan, rawParameterKeys, suppliers: {} };
 }
 
 /** Validates a workflow and precomputes its interpreter view. Throws `WorkflowValidationError` with every problem. */
@@ -89,6 +92,15 @@ export function compileWorkflow(input: unknown, registry: NodeRegistry): Compile
   for (const [source, compiled] of nodes) {
     for (const targets of compiled.outgoing) {
       for (const target of targets) nodes.get(target.node)?.incomingSources[target.index]?.push(source);
+    }
+    for (const [kind, ports] of Object.entries(workflow.connections[source] ?? {})) {
+      if (kind === "main") continue;
+      for (const targets of ports ?? []) {
+        for (const target of targets ?? []) {
+          const suppliers = nodes.get(target.node)?.suppliers;
+          if (suppliers) (suppliers[kind as SubConnectionKind] ??= []).push(source);
+        }
+      }
     }
   }
   const enabled = [...nodes.values()].filter((compiled) => !compiled.node.disabled);

@@ -212,6 +212,7 @@ export class Engine {
         },
         runWorkflow: (reference, items, caller) => this.runSubWorkflow(execution, reference, items, caller),
         sleep: this.sleep,
+        checkpointer: this.checkpointer,
         getCredential: (type, { node, definition }) =>
           resolveNodeCredential(this.db, execution.workspaceId, type, { name: node.name, credentials: node.credentials, declared: definition.credentials }),
       };

@@ -1,4 +1,5 @@
 import { isGraphInterrupt } from "@langchain/langgraph";
+import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import { ExecutionCancelledError, ExecutionTimeoutError, HetumindError, NodeExecutionError } from "@/lib/errors";
 import type { ExpressionData } from "@/lib/workflow/expressions";
 import type { Item, JsonObject, NodeOutput } from "@/lib/workflow/items";
@@ -7,6 +8,7 @@ import type { CompiledNode, CompiledWorkflow } from "./compiled-workflow";
 import type { Activation, InputSource, NodeRunRecord, RunState, SerializedError } from "./run-state";
 import { pickReadyActivation } from "./readiness";
 import { compactOutput } from "./stored-output";
+import { suppliedResolver } from "./supply";
 
 /** Everything a segment needs from the execution around it. */
 export interface SegmentEnvironment {
@@ -32,6 +34,8 @@ export interface SegmentEnvironment {
   sleep(ms: number): Promise<void>;
   /** Loads the credential of `type` the node references (lib/credentials/resolve.ts); see `ExecuteContext.getCredential`. */
   getCredential?(type: string, node: CompiledNode): Promise<Record<string, string> | undefined>;
+  /** The execution's checkpointer, handed to nodes that run a durable subgraph of their own (the AI Agent; docs/ai.md). */
+  checkpointer?: BaseCheckpointSaver;
 }
 
 export interface SegmentResult {
@@ -99,7 +103,7 @@ class SegmentRun {
     };
   }
 
-  private context(compiled: CompiledNode, activation: Activation, attempt: number, nodeState: JsonObject): ExecuteContext<unknown> {
+  private context(compiled: CompiledNode, activation: Activation, attempt: number, nodeState: JsonObject, runIndex: number): ExecuteContext<unknown> {
     const { node, definition } = compiled;
     const env = this.env;
     let resolve: ((itemIndex: number) => unknown) | undefined;
@@ -131,18 +135,26 @@ class SegmentRun {
         if (!env.getCredential) throw new NodeExecutionError(`Node "${node.name}": credentials are not available here`, { node: node.name });
         return env.getCredential(type, compiled);
       },
+      supplied: suppliedResolver(env, { consumer: compiled, idempotencyKey, expressionData: (index) => this.expressionData(activation, index, now) }),
+      runIndex,
+      checkpointer: env.checkpointer,
     };
   }
 
   /** Runs one node with its retries; returns its output or the final error. */
-  private async execute(compiled: CompiledNode, activation: Activation): Promise<{ output: NodeOutput; attempt: number; error?: HetumindError; nodeState: JsonObject }> {
+  private async execute(compiled: CompiledNode, activation: Activation, runIndex: number): Promise<{ output: NodeOutput; attempt: number; error?: HetumindError; nodeState: JsonObject }> {
     const { node, definition } = compiled;
+    if (!definition.execute) {
+      // Unreachable for a valid workflow: a sub-node has no main input, so nothing can activate it.
+      const error = new NodeExecutionError(`Node "${node.name}" (${node.type}) is a sub-node: it supplies its consumer and never runs on items`, { node: node.name }, { code: "sub_node_activated" });
+      return { output: [], attempt: 1, error, nodeState: this.state.nodeState[node.name] ?? {} };
+    }
     const maxTries = node.retryOnFail ? (node.maxTries ?? 3) : 1;
     let lastError: HetumindError | undefined;
     for (let attempt = 1; attempt <= maxTries; attempt++) {
       const nodeState = structuredClone(this.state.nodeState[node.name] ?? {});
       try {
-        const output = await definition.execute(this.context(compiled, activation, attempt, nodeState));
+        const output = await definition.execute(this.context(compiled, activation, attempt, nodeState, runIndex));
         return { output, attempt, nodeState };
       } catch (error) {
         if (isGraphInterrupt(error)) throw error;
@@ -237,7 +249,7 @@ class SegmentRun {
       if (node.disabled) {
         output = [activation.inputs[0] ?? []];
       } else {
-        const result = await this.execute(compiled, activation);
+        const result = await this.execute(compiled, activation, runIndex);
         output = result.output;
         attempt = result.attempt;
         error = result.error;

@@ -1,6 +1,8 @@
+import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { z } from "zod";
-import type { ConnectionKind } from "./connection-kinds";
+import type { ConnectionKind, SubConnectionKind } from "./connection-kinds";
 import type { Item, JsonObject, JsonValue, NodeOutput } from "./items";
+import type { Supplied, SuppliedValue } from "./supplied";
 
 /** A port of a node: a `main` input/output or a sub-connection it accepts or supplies. */
 export interface PortDeclaration {
@@ -96,6 +98,44 @@ export interface ExecuteContext<Parameters> {
    * Provided by the engine; optional so that hand-built test contexts need not supply it.
    */
   getCredential?(type: string): Promise<Record<string, string> | undefined>;
+  /**
+   * What the sub-nodes connected to this node's `kind` input supply (a model, tools, a memory, an output parser), one entry
+   * per enabled source, in connection order. Each source's parameters are resolved against this node's item `itemIndex`
+   * (default 0), its credentials come from this execution's workspace, then its `supply` runs. See docs/ai.md.
+   * Provided by the engine; optional so that hand-built test contexts need not supply it.
+   */
+  supplied?<Kind extends SubConnectionKind>(kind: Kind, itemIndex?: number): Promise<Array<Supplied<Kind>>>;
+  /** How many times this node ran before in this execution (0 for its first run): with the execution id and the node's name it names durable sub-state. */
+  runIndex?: number;
+  /**
+   * The execution's LangGraph checkpointer, for nodes that run a subgraph of their own (the AI Agent) under a thread derived from
+   * `${execution.id}/${node.name}/${runIndex}`, so that a re-run after a crash resumes it. Optional for hand-built contexts.
+   */
+  checkpointer?: BaseCheckpointSaver;
+}
+
+/**
+ * What the engine hands a sub-node's `supply`: its own parameters (expressions resolved against the *consumer's* current item),
+ * its credentials, and the consumer it supplies. A sub-node never sees items and never runs as a step of its own.
+ */
+export interface SupplyContext<Parameters> {
+  node: { id: string; name: string; type: string };
+  /** The node asking (an agent, a chain) and the item it is working on. */
+  consumer: { name: string; type: string; itemIndex: number; idempotencyKey: string };
+  /** The kind of connection being resolved (a node may supply several kinds). */
+  kind: SubConnectionKind;
+  execution: { id: string; mode: "manual" | "trigger" | "cli" | "subworkflow"; workspaceId: string };
+  workflow: { id?: string; name: string };
+  /** Parsed by the node's schema, after expressions. */
+  parameters: Parameters;
+  rawParameters: Record<string, unknown>;
+  signal: AbortSignal;
+  logger: NodeLogger;
+  /** As `ExecuteContext.getCredential`, for this sub-node's own credential references. */
+  getCredential(type: string): Promise<Record<string, string> | undefined>;
+  /** Sub-nodes may consume sub-nodes too (a vector store tool takes an embedding model). */
+  supplied<Kind extends SubConnectionKind>(kind: Kind): Promise<Array<Supplied<Kind>>>;
+  timeRemaining(): number;
 }
 
 /** A credential type a node can use (lib/credentials/types.ts), referenced from the workflow node's `credentials`. */
@@ -105,7 +145,7 @@ export interface NodeCredentialDeclaration {
   required?: boolean;
 }
 
-export interface NodeDefinition<Schema extends z.ZodType = z.ZodType> {
+interface NodeDeclaration<Schema extends z.ZodType> {
   type: string;
   version: number;
   displayName: string;
@@ -131,16 +171,40 @@ export interface NodeDefinition<Schema extends z.ZodType = z.ZodType> {
   loop?: boolean;
   /** Credential types the node can use (`context.getCredential(type)`). */
   credentials?: NodeCredentialDeclaration[];
+}
+
+/** A node that runs on items: `main` inputs and outputs (or a trigger). */
+export interface NodeDefinition<Schema extends z.ZodType = z.ZodType> extends NodeDeclaration<Schema> {
   execute(context: ExecuteContext<z.infer<Schema>>): Promise<NodeOutput> | NodeOutput;
+  supply?: never;
+}
+
+/**
+ * A sub-node: every output is a sub-connection kind (`ai_languageModel`, `ai_tool`, ...). It never runs on items; a consumer
+ * asks for what it supplies (`context.supplied(kind)`) and the engine calls `supply` then. See docs/ai.md.
+ */
+export interface SubNodeDefinition<Schema extends z.ZodType = z.ZodType> extends NodeDeclaration<Schema> {
+  supply(context: SupplyContext<z.infer<Schema>>): Promise<SuppliedValue> | SuppliedValue;
+  execute?: never;
 }
 
 /** Erases the parameter type so definitions of different nodes fit one registry array. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds definitions of many parameter types
-export type AnyNodeDefinition = NodeDefinition<any>;
+export type AnyNodeDefinition = NodeDefinition<any> | SubNodeDefinition<any>;
 
 /** Declares a node with its parameter type inferred from its schema. */
 export function defineNode<Schema extends z.ZodType>(definition: NodeDefinition<Schema>): NodeDefinition<Schema> {
   return definition;
+}
+
+/** Declares a sub-node (it supplies an object to the node it is connected to) with its parameter type inferred from its schema. */
+export function defineSubNode<Schema extends z.ZodType>(definition: SubNodeDefinition<Schema>): SubNodeDefinition<Schema> {
+  return definition;
+}
+
+/** Whether a definition is a sub-node (declares `supply`). */
+export function isSubNode(definition: AnyNodeDefinition): definition is SubNodeDefinition<z.ZodType> {
+  return typeof definition.supply === "function";
 }
 
 export function outputsOf(definition: AnyNodeDefinition, parameters: unknown): PortDeclaration[] {

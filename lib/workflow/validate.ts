@@ -126,7 +126,8 @@ export function validateWorkflow(input: unknown, registry: NodeRegistry): Valida
           if (kind === "main" && target.index >= accepted.length) {
             problems.push({ node: target.node, path: `${targetPath}.index`, message: `"${target.node}" has ${accepted.length} main input(s); there is no input ${target.index}`, code: "no_such_input" });
           }
-          if (kind !== "main") {
+          // A disabled sub-node supplies nothing, so it does not count toward a required sub-connection.
+          if (kind !== "main" && !sourceNode.disabled) {
             const key = `${target.node}\u0000${kind}`;
             subConnectionCounts.set(key, (subConnectionCounts.get(key) ?? 0) + 1);
           }

@@ -56,7 +56,23 @@ describe.each(nodeDefinitions.map((definition) => [definition.type, definition] 
     expect(definition.icon).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
     expect(GROUPS).toContain(definition.group);
     expect(typeof definition.sideEffects).toBe("boolean");
-    expect(typeof definition.execute).toBe("function");
+  });
+
+  it("runs on items (execute) or supplies its consumer (supply), as its ports require", () => {
+    const defaults = definition.parameters.safeParse({});
+    const outputs = outputsOf(definition, defaults.success ? defaults.data : {});
+    const suppliesOnly = outputs.length > 0 && outputs.every((port) => port.kind !== "main");
+    if (suppliesOnly) {
+      // A sub-node: never activated by items, so it has no main input, no execute, is no trigger, and its consumer owns the side effects.
+      expect(typeof definition.supply).toBe("function");
+      expect(definition.execute).toBeUndefined();
+      expect(definition.inputs.some((port) => port.kind === "main")).toBe(false);
+      expect(definition.trigger).not.toBe(true);
+      expect(definition.pauses).not.toBe(true);
+    } else {
+      expect(typeof definition.execute).toBe("function");
+      expect(definition.supply).toBeUndefined();
+    }
   });
 
   it("has a zod parameter schema that renders as a JSON Schema object", () => {
