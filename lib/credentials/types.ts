@@ -3,6 +3,7 @@ import { z } from "zod";
 import { guardedFetch } from "@/lib/net/guarded-fetch";
 import { describeUrl } from "@/lib/net/network-policy";
 import { type AnyCredentialTypeDefinition, defineCredentialType } from "./definition";
+import { anthropicApi, extraHeadersField, openAiCompatibleApi, parseExtraHeaders } from "./types-ai";
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -59,14 +60,26 @@ export const openAiApi = defineCredentialType({
           return false;
         }
       }, "must be an absolute http(s) URL, like https://api.openai.com/v1"),
+    organization: z.string().trim().optional(),
+    extraHeaders: extraHeadersField,
   }),
-  secretFields: ["apiKey"],
-  fieldHints: { apiKey: { label: "API key" }, baseUrl: { label: "Base URL", placeholder: OPENAI_DEFAULT_BASE_URL } },
+  secretFields: ["apiKey", "extraHeaders"],
+  fieldHints: {
+    apiKey: { label: "API key" },
+    baseUrl: { label: "Base URL", placeholder: OPENAI_DEFAULT_BASE_URL },
+    organization: { label: "Organization ID", description: "Sent as OpenAI-Organization (optional)" },
+    extraHeaders: { label: "Extra headers (JSON)", placeholder: '{"X-Title": "my app"}' },
+  },
   async test(data, context) {
     const url = new URL(`${data.baseUrl.replace(/\/+$/, "")}/models`);
     try {
       const response = await guardedFetch(url, {
-        headers: { authorization: `Bearer ${data.apiKey}`, accept: "application/json" },
+        headers: {
+          ...parseExtraHeaders(data.extraHeaders),
+          ...(data.organization ? { "openai-organization": data.organization } : {}),
+          authorization: `Bearer ${data.apiKey}`,
+          accept: "application/json",
+        },
         timeoutMs: context.timeoutMs ?? 15_000,
         signal: context.signal,
       });
@@ -80,7 +93,14 @@ export const openAiApi = defineCredentialType({
   },
 });
 
-export const credentialTypeDefinitions: readonly AnyCredentialTypeDefinition[] = [httpHeaderAuth, httpBasicAuth, httpBearerAuth, openAiApi];
+export const credentialTypeDefinitions: readonly AnyCredentialTypeDefinition[] = [
+  httpHeaderAuth,
+  httpBasicAuth,
+  httpBearerAuth,
+  openAiApi,
+  anthropicApi,
+  openAiCompatibleApi,
+];
 
 export const credentialTypeRegistry: ReadonlyMap<string, AnyCredentialTypeDefinition> = new Map(
   credentialTypeDefinitions.map((definition) => [definition.type, definition]),

@@ -101,7 +101,7 @@ describe("credentials routes", () => {
     const header = data.find((entry: { type: string }) => entry.type === "httpHeaderAuth");
     expect(header).toMatchObject({ secretFields: ["value"], testable: false, fields: { type: "object", required: ["name", "value"] } });
     expect(header.fields.properties.name).toMatchObject({ type: "string" });
-    expect(data.find((entry: { type: string }) => entry.type === "openAiApi")).toMatchObject({ testable: true, secretFields: ["apiKey"] });
+    expect(data.find((entry: { type: string }) => entry.type === "openAiApi")).toMatchObject({ testable: true, secretFields: ["apiKey", "extraHeaders"] });
   });
 
   it("a viewer reads but cannot write (403); 422 names the fields; malformed JSON is 400; another workspace's id is 404", async () => {
@@ -181,7 +181,7 @@ describe("credentials routes", () => {
         await call(creds.update, "PATCH", `/api/v1/credentials/${openai.id}`, { as: "editor", params: { id: openai.id }, body: { data: { baseUrl: "http://127.0.0.1:9/v2" } } }),
         200,
       );
-      expect(updatedOpenAi.data).toEqual({ apiKey: { set: true }, baseUrl: "http://127.0.0.1:9/v2" });
+      expect(updatedOpenAi.data).toEqual({ apiKey: { set: true }, extraHeaders: { set: false }, baseUrl: "http://127.0.0.1:9/v2" });
       // A bad update names the field and never echoes a value.
       const badUpdate = await record(
         await call(creds.update, "PATCH", `/api/v1/credentials/${header.id}`, { as: "editor", params: { id: header.id }, body: { data: { value: null }, type: "httpBasicAuth" } }),

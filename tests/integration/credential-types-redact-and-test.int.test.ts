@@ -25,7 +25,7 @@ afterEach(() => {
 describe("credential types", () => {
   it("are declared once, with unique names and secret fields that exist", () => {
     const types = credentialTypeDefinitions.map((definition) => definition.type);
-    expect(types).toEqual(["httpHeaderAuth", "httpBasicAuth", "httpBearerAuth", "openAiApi"]);
+    expect(types).toEqual(["httpHeaderAuth", "httpBasicAuth", "httpBearerAuth", "openAiApi", "anthropicApi", "openAiCompatibleApi"]);
     for (const definition of credentialTypeDefinitions) {
       for (const field of definition.secretFields) expect(Object.keys(definition.fields.shape)).toContain(field);
     }
@@ -34,7 +34,7 @@ describe("credential types", () => {
   it("redaction keeps non-secret fields and shows secrets only as { set }", () => {
     expect(redactCredential({ ...meta, type: "httpBasicAuth" }, { user: "ada", password: "pw" }).data).toEqual({ user: "ada", password: { set: true } });
     expect(redactCredential({ ...meta, type: "httpBasicAuth" }, { user: "ada", password: "" }).data).toEqual({ user: "ada", password: { set: false } });
-    expect(redactCredential({ ...meta, type: "openAiApi" }, { baseUrl: "https://x/v1" }).data).toEqual({ baseUrl: "https://x/v1", apiKey: { set: false } });
+    expect(redactCredential({ ...meta, type: "openAiApi" }, { baseUrl: "https://x/v1" }).data).toEqual({ baseUrl: "https://x/v1", apiKey: { set: false }, extraHeaders: { set: false } });
     // A type that is no longer declared: every field is treated as secret.
     expect(redactCredential({ ...meta, type: "gone" }, { a: "1" }).data).toEqual({ a: { set: true } });
   });
