@@ -1,5 +1,6 @@
 import type { AnyNodeDefinition, NodeRegistry } from "@/lib/workflow/node-definition";
 import { aggregate } from "./aggregate/definition";
+import { chainLlm } from "./chain-llm/definition";
 import { code } from "./code/definition";
 import { errorTrigger } from "./error-trigger/definition";
 import { executeWorkflow } from "./execute-workflow/definition";
@@ -8,6 +9,9 @@ import { httpRequest } from "./http-request/definition";
 import { humanApproval } from "./human-approval/definition";
 import { ifNode } from "./if/definition";
 import { loopOverItems } from "./loop-over-items/definition";
+import { lmChatAnthropic } from "./lm-chat-anthropic/definition";
+import { lmChatOpenAi } from "./lm-chat-openai/definition";
+import { lmChatOpenAiCompatible } from "./lm-chat-openai-compatible/definition";
 import { manualTrigger } from "./manual-trigger/definition";
 import { merge } from "./merge/definition";
 import { noOp } from "./no-op/definition";
@@ -42,6 +46,10 @@ export const nodeDefinitions: readonly AnyNodeDefinition[] = [
   respondToWebhook,
   scheduleTrigger,
   errorTrigger,
+  lmChatOpenAi,
+  lmChatAnthropic,
+  lmChatOpenAiCompatible,
+  chainLlm,
 ];
 
 export const nodeRegistry: NodeRegistry = new Map(nodeDefinitions.map((definition) => [definition.type, definition]));
