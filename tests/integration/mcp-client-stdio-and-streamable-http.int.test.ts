@@ -161,7 +161,7 @@ describe("MCP over Streamable HTTP through the guarded fetch", () => {
         probe.close(() => resolve(free));
       });
     });
-    child = spawn(process.execPath, [everything, "streamableHttp"], { env: { PATH: process.env.PATH ?? "", PORT: String(port) }, stdio: ["ignore", "ignore", "pipe"] });
+    child = spawn(process.execPath, [everything, "streamableHttp"], { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "ignore", "pipe"] });
     await new Promise<void>((resolve, reject) => {
       let output = "";
       child.stderr!.on("data", (chunk: Buffer) => {
