@@ -24,7 +24,7 @@ const maxAgeDaysSchema = z
   .pipe(z.number().positive().max(36_500).optional());
 
 /** The retention in days from `environment` (default `process.env`), undefined when unset. Throws on a bad value. */
-export function readExecutionsMaxAgeDays(environment: NodeJS.ProcessEnv = process.env): number | undefined {
+export function readExecutionsMaxAgeDays(environment: Readonly<Record<string, string | undefined>> = process.env): number | undefined {
   const raw = environment[EXECUTIONS_MAX_AGE_DAYS_VARIABLE];
   if (raw === undefined) return undefined;
   const parsed = maxAgeDaysSchema.safeParse(raw);
@@ -79,7 +79,7 @@ const lastPassAt = new WeakMap<DatabaseHandle, number>();
  */
 export async function pruneExecutionsIfDue(
   database: DatabaseHandle,
-  options: { logger?: Logger; environment?: NodeJS.ProcessEnv; now?: Date; batchSize?: number; maxBatches?: number } = {},
+  options: { logger?: Logger; environment?: Readonly<Record<string, string | undefined>>; now?: Date; batchSize?: number; maxBatches?: number } = {},
 ): Promise<PruneResult | undefined> {
   const now = options.now ?? new Date();
   const last = lastPassAt.get(database);

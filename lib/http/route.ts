@@ -15,6 +15,7 @@ import { authenticateRequest, type Principal } from "../auth/authenticate";
 import { UnauthenticatedError } from "../auth/errors";
 import { requireRole, type Role } from "../auth/roles";
 import { type Database, getDatabase } from "../db/client";
+import { NotFoundError } from "../errors";
 import { createLogger, type Logger } from "../log";
 import { errorResponse } from "./error-response";
 
@@ -60,6 +61,10 @@ export function route<Params = Record<string, string | string[]>, Auth extends R
         requireRole(principal, options.auth as Role);
       }
       const params = ((await context?.params) ?? {}) as Params;
+      // A NUL cannot be in any stored id (PostgreSQL text refuses it): such an id names nothing.
+      for (const value of Object.values(params as Record<string, unknown>)) {
+        if (typeof value === "string" && value.includes("\u0000")) throw new NotFoundError("Resource", value);
+      }
       const logger = principal ? baseLogger.child({ workspaceId: principal.workspaceId }) : baseLogger;
       const result = await handler({ request, params, db, principal: principal as RouteInput<Params, Auth>["principal"], logger });
       if (result instanceof Response) return result;

@@ -7,7 +7,7 @@ import { credentialTypeDefinitions, testCredentialData } from "@/lib/credentials
 import type { Database } from "@/lib/db/client";
 import { createCredential, deleteCredential, getCredentialData, getCredentialPublic, listCredentials, updateCredential } from "@/lib/db/queries/credentials";
 import { NotFoundError } from "@/lib/errors";
-import { parseJsonBody, parseQuery, validate } from "@/lib/http/body";
+import { parseJsonBody, parsePathParams, parseQuery } from "@/lib/http/body";
 import { route } from "@/lib/http/route";
 import type { Logger } from "@/lib/log";
 import { withCredentialErrors } from "./errors";
@@ -45,14 +45,14 @@ export function credentialRoutes(options: ApiRouteOptions = {}) {
   });
 
   const get = route<IdParams, "viewer">({ ...base, auth: "viewer" }, async ({ params, db, principal }) => {
-    const { id } = validate(idParamsSchema, params, "params");
+    const { id } = parsePathParams(idParamsSchema, params, "Credential");
     const credential = await getCredentialPublic(db, principal.workspaceId, id, keyOption);
     if (!credential) throw new NotFoundError("Credential", id);
     return credential;
   });
 
   const update = route<IdParams, "editor">({ ...base, auth: "editor" }, async ({ request, params, db, principal, logger }) => {
-    const { id } = validate(idParamsSchema, params, "params");
+    const { id } = parsePathParams(idParamsSchema, params, "Credential");
     const body = await parseJsonBody(request, updateCredentialSchema, { maxBytes: 64 * 1024 });
     const credential = await withCredentialErrors(() => updateCredential(db, principal.workspaceId, id, body, keyOption));
     logger.info("credential updated", { credentialId: id, fields: Object.keys(body.data ?? {}), userId: principal.userId });
@@ -60,14 +60,14 @@ export function credentialRoutes(options: ApiRouteOptions = {}) {
   });
 
   const remove = route<IdParams, "editor">({ ...base, auth: "editor" }, async ({ params, db, principal, logger }) => {
-    const { id } = validate(idParamsSchema, params, "params");
+    const { id } = parsePathParams(idParamsSchema, params, "Credential");
     if (!(await deleteCredential(db, principal.workspaceId, id))) throw new NotFoundError("Credential", id);
     logger.info("credential deleted", { credentialId: id, userId: principal.userId });
     return new Response(null, { status: 204 });
   });
 
   const test = route<IdParams, "editor">({ ...base, auth: "editor" }, async ({ request, params, db, principal }) => {
-    const { id } = validate(idParamsSchema, params, "params");
+    const { id } = parsePathParams(idParamsSchema, params, "Credential");
     const stored = await withCredentialErrors(() => getCredentialData(db, principal.workspaceId, id, keyOption));
     if (!stored) throw new NotFoundError("Credential", id);
     const definition = credentialTypeDefinitions.find((entry) => entry.type === stored.type);

@@ -1,9 +1,11 @@
 import type { z } from "zod";
 import { readJsonBody, validate } from "@/lib/http/body";
 
-/** A JSON body that may be left out (no body, or only whitespace, is `{}`); otherwise parsed and validated as usual. */
+/**
+ * A JSON body that may be left out (no body, or only whitespace, is `{}`); otherwise parsed and validated as usual,
+ * with the same Content-Type check and size limit (read once, never buffered past the limit).
+ */
 export async function parseOptionalJsonBody<Schema extends z.ZodType>(request: Request, schema: Schema): Promise<z.output<Schema>> {
-  const text = request.body ? await request.clone().text() : "";
-  if (text.trim() === "") return validate(schema, {}, "body");
-  return validate(schema, await readJsonBody(request), "body");
+  const value = await readJsonBody(request, { allowEmpty: true });
+  return validate(schema, value === undefined ? {} : value, "body");
 }

@@ -14,7 +14,7 @@ import { listMembers, listUserWorkspaces, removeMembership, setMembershipRole } 
 import { getUserById } from "@/lib/db/queries/users";
 import { getWorkspace } from "@/lib/db/queries/workspaces";
 import { NotFoundError } from "@/lib/errors";
-import { parseJsonBody, validate } from "@/lib/http/body";
+import { parseJsonBody, parsePathParams } from "@/lib/http/body";
 import { route } from "@/lib/http/route";
 import type { Logger } from "@/lib/log";
 import {
@@ -73,7 +73,7 @@ export function workspaceRoutes(options: WorkspaceRouteOptions = {}) {
   const listMembersRoute = route({ ...base, auth: "viewer" }, async ({ db, principal }) => ({ data: await listMembers(db, principal.workspaceId) }));
 
   const updateMember = route<{ userId: string }, "owner">({ ...base, auth: "owner" }, async ({ request, params, db, principal, logger }) => {
-    const { userId } = validate(userParamsSchema, params, "params");
+    const { userId } = parsePathParams(userParamsSchema, params, "Member");
     const body = await parseJsonBody(request, updateMemberSchema, SMALL_BODY);
     await setMembershipRole(db, { workspaceId: principal.workspaceId, userId, role: body.role });
     logger.info("member role changed", { memberId: userId, role: body.role, userId: principal.userId });
@@ -83,7 +83,7 @@ export function workspaceRoutes(options: WorkspaceRouteOptions = {}) {
   });
 
   const removeMember = route<{ userId: string }, "owner">({ ...base, auth: "owner" }, async ({ params, db, principal, logger }) => {
-    const { userId } = validate(userParamsSchema, params, "params");
+    const { userId } = parsePathParams(userParamsSchema, params, "Member");
     await removeMembership(db, principal.workspaceId, userId);
     logger.info("member removed", { memberId: userId, userId: principal.userId });
     return new Response(null, { status: 204 });
@@ -108,7 +108,7 @@ export function workspaceRoutes(options: WorkspaceRouteOptions = {}) {
   });
 
   const deleteInviteRoute = route<{ id: string }, "owner">({ ...base, auth: "owner" }, async ({ params, db, principal }) => {
-    const { id } = validate(idParamsSchema, params, "params");
+    const { id } = parsePathParams(idParamsSchema, params, "Invite");
     if (!(await deleteInvite(db, principal.workspaceId, id))) throw new NotFoundError("Invite", id);
     return new Response(null, { status: 204 });
   });
@@ -139,7 +139,7 @@ export function workspaceRoutes(options: WorkspaceRouteOptions = {}) {
 
   /** Revokes a key: owners any key of the workspace, others only their own (someone else's is 404). */
   const revokeApiKeyRoute = route<{ id: string }, "viewer">({ ...base, auth: "viewer" }, async ({ params, db, principal, logger }) => {
-    const { id } = validate(idParamsSchema, params, "params");
+    const { id } = parsePathParams(idParamsSchema, params, "API key");
     if (!hasRole(principal.role, "owner")) {
       const own = await listApiKeys(db, principal.workspaceId, { userId: principal.userId });
       if (!own.some((key) => key.id === id)) throw new NotFoundError("API key", id);
