@@ -1,4 +1,5 @@
 import type { AnyNodeDefinition, NodeRegistry } from "@/lib/workflow/node-definition";
+import { agent } from "../agents/definition";
 import { aggregate } from "./aggregate/definition";
 import { chainLlm } from "./chain-llm/definition";
 import { code } from "./code/definition";
@@ -13,6 +14,7 @@ import { lmChatAnthropic } from "./lm-chat-anthropic/definition";
 import { lmChatOpenAi } from "./lm-chat-openai/definition";
 import { lmChatOpenAiCompatible } from "./lm-chat-openai-compatible/definition";
 import { manualTrigger } from "./manual-trigger/definition";
+import { mcpClientTool } from "./mcp-client-tool/definition";
 import { merge } from "./merge/definition";
 import { noOp } from "./no-op/definition";
 import { respondToWebhook } from "./respond-to-webhook/definition";
@@ -21,6 +23,10 @@ import { set } from "./set/definition";
 import { splitOut } from "./split-out/definition";
 import { stopAndError } from "./stop-and-error/definition";
 import { switchNode } from "./switch/definition";
+import { toolCalculator } from "./tool-calculator/definition";
+import { toolCode } from "./tool-code/definition";
+import { toolHttpRequest } from "./tool-http-request/definition";
+import { toolWorkflow } from "./tool-workflow/definition";
 import { wait } from "./wait/definition";
 import { webhook } from "./webhook/definition";
 
@@ -50,6 +56,12 @@ export const nodeDefinitions: readonly AnyNodeDefinition[] = [
   lmChatAnthropic,
   lmChatOpenAiCompatible,
   chainLlm,
+  toolHttpRequest,
+  toolCode,
+  toolWorkflow,
+  mcpClientTool,
+  toolCalculator,
+  agent,
 ];
 
 export const nodeRegistry: NodeRegistry = new Map(nodeDefinitions.map((definition) => [definition.type, definition]));

@@ -4,6 +4,7 @@
  * execution's workspace, and its `supply` runs; the result is checked against the kind's contract here, in one place.
  */
 import { HetumindError, NodeExecutionError } from "@/lib/errors";
+import { isChatMemory } from "@/lib/ai/chat-memory";
 import { isChatModel } from "@/lib/ai/chat-model";
 import { isOutputParser } from "@/lib/ai/output-parser";
 import type { SubConnectionKind } from "@/lib/workflow/connection-kinds";
@@ -31,6 +32,8 @@ function suppliedConforms(kind: SubConnectionKind, value: SuppliedValue): boolea
       return Array.isArray(value) ? value.every(isAgentToolLike) : isAgentToolLike(value);
     case "ai_outputParser":
       return isOutputParser(value);
+    case "ai_memory":
+      return isChatMemory(value);
     default:
       return value !== null && value !== undefined;
   }
@@ -91,6 +94,7 @@ export function suppliedResolver(env: SegmentEnvironment, request: SupplyRequest
       },
       supplied: (innerKind) => resolveFor(source, chain, itemIndex)(innerKind),
       timeRemaining: () => env.deadline - Date.now(),
+      runWorkflow: (reference, items, idempotencyKey) => env.runWorkflow(reference, items, { node: node.name, idempotencyKey }),
     };
     let value: SuppliedValue;
     try {

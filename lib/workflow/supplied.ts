@@ -3,6 +3,7 @@
  * `suppliedConforms` (lib/engine/supply.ts), when the engine hands it to the consumer. See docs/ai.md.
  */
 import type { AgentTool } from "@/lib/ai/agent-tool";
+import type { ChatMemory } from "@/lib/ai/chat-memory";
 import type { ChatModel } from "@/lib/ai/chat-model";
 import type { OutputParser } from "@/lib/ai/output-parser";
 import type { SubConnectionKind } from "./connection-kinds";
@@ -12,8 +13,8 @@ export interface SuppliedByKind {
   /** One tool or several (an MCP server supplies its whole tool list). */
   ai_tool: AgentTool | AgentTool[];
   ai_outputParser: OutputParser;
-  // Not typed yet: the memory, RAG and nested agent kinds get their interfaces with the nodes that supply them.
-  ai_memory: unknown;
+  ai_memory: ChatMemory;
+  // Not typed yet: the RAG and nested agent kinds get their interfaces with the nodes that supply them.
   ai_vectorStore: unknown;
   ai_embedding: unknown;
   ai_document: unknown;

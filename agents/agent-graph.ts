@@ -1,0 +1,111 @@
+/**
+ * The agent as a LangGraph subgraph: `model` (one AI SDK call offering the tools' schemas, no automatic tool execution) and
+ * `tools` (runs the calls the model asked for, in parallel), looping until the model answers or the step limit is reached.
+ * Each step is checkpointed under the agent run's own thread (run-agent.ts), so a re-run after a crash resumes after the
+ * last completed model call or tool step and never sends a completed model call again.
+ */
+import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
+import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import type { ModelMessage } from "ai";
+import type { AgentTool } from "@/lib/ai/agent-tool";
+import type { ChatModel } from "@/lib/ai/chat-model";
+import { callModel, type ModelToolCall, type ModelUsage } from "@/lib/ai/model-call";
+import type { OutputParser } from "@/lib/ai/output-parser";
+import { repairMessages, tryParse, withFormatInstructions } from "@/lib/ai/structured-answer";
+import type { JsonValue } from "@/lib/workflow/items";
+import { runToolCalls, toolMessage } from "./run-tools";
+
+/** One tool call and what came of it (the node's `intermediateSteps`). */
+export interface AgentStep {
+  toolCallId: string;
+  tool: string;
+  input: JsonValue;
+  ok: boolean;
+  output: JsonValue;
+}
+
+const append = <T>(left: T[], right: T[] | undefined): T[] => (right && right.length > 0 ? [...left, ...right] : left);
+
+export const AgentState = Annotation.Root({
+  /** The conversation, in the AI SDK's message format (the memory's history, the user message, then every step). */
+  messages: Annotation<ModelMessage[]>({ reducer: append, default: () => [] }),
+  /** Usage of every model call made so far. */
+  usage: Annotation<ModelUsage[]>({ reducer: append, default: () => [] }),
+  steps: Annotation<AgentStep[]>({ reducer: append, default: () => [] }),
+  /** Tool calls of the last model answer, not run yet. */
+  pending: Annotation<ModelToolCall[]>({ reducer: (_left, right) => right, default: () => [] }),
+  modelCalls: Annotation<number>({ reducer: (_left, right) => right, default: () => 0 }),
+  repairs: Annotation<number>({ reducer: (_left, right) => right, default: () => 0 }),
+  /** The final text, once the model answered without asking for tools. */
+  answer: Annotation<string | null>({ reducer: (_left, right) => right, default: () => null }),
+  /** The answer read by the output parser. */
+  parsed: Annotation<JsonValue | null>({ reducer: (_left, right) => right, default: () => null }),
+  /** Why the run ended without an answer (step limit, unparsable answer): kept so that a re-run reports it without calling. */
+  failure: Annotation<{ code: string; message: string } | null>({ reducer: (_left, right) => right, default: () => null }),
+});
+
+export type AgentStateValues = typeof AgentState.State;
+
+export interface AgentGraphOptions {
+  model: ChatModel;
+  tools: AgentTool[];
+  parser?: OutputParser;
+  system?: string;
+  maxSteps: number;
+  toolTimeoutMs: number;
+  signal: AbortSignal;
+  idempotencyPrefix: string;
+  /** Called for every text delta of the model (for streaming to a chat later). */
+  onTextDelta?(delta: string): void;
+}
+
+export function buildAgentGraph(options: AgentGraphOptions, checkpointer: BaseCheckpointSaver) {
+  const system = options.parser ? withFormatInstructions(options.system, options.parser) : options.system;
+  const offered = options.tools.map(({ name, description, inputSchema }) => ({ name, description, inputSchema }));
+
+  const modelStep = async (state: AgentStateValues): Promise<Partial<AgentStateValues>> => {
+    const result = await callModel(options.model, { system, messages: state.messages, tools: offered, signal: options.signal, onTextDelta: options.onTextDelta });
+    const modelCalls = state.modelCalls + 1;
+    const base = { messages: result.responseMessages, usage: [result.usage], modelCalls };
+    if (result.toolCalls.length > 0) {
+      if (modelCalls >= options.maxSteps) {
+        return {
+          ...base,
+          pending: [],
+          failure: { code: "agent_max_steps", message: `the model still asked for tools after ${modelCalls} model calls (max steps ${options.maxSteps}) without giving an answer` },
+        };
+      }
+      return { ...base, pending: result.toolCalls };
+    }
+    if (!options.parser) return { ...base, pending: [], answer: result.text };
+    const parsed = await tryParse(options.parser, result.text);
+    if (parsed.ok) return { ...base, pending: [], answer: result.text, parsed: parsed.value };
+    if (state.repairs >= 1 || modelCalls >= options.maxSteps) {
+      return { ...base, pending: [], failure: { code: "output_parse_failed", message: `the answer does not match the output format after one repair round: ${parsed.error}` } };
+    }
+    // The assistant's answer is already in `messages` (responseMessages); only the request to fix it is added.
+    return { ...base, messages: [...result.responseMessages, ...repairMessages(result.text, parsed.error).slice(1)], pending: [], repairs: state.repairs + 1 };
+  };
+
+  const toolsStep = async (state: AgentStateValues): Promise<Partial<AgentStateValues>> => {
+    const outcomes = await runToolCalls(state.pending, { tools: options.tools, signal: options.signal, timeoutMs: options.toolTimeoutMs, idempotencyPrefix: options.idempotencyPrefix });
+    return {
+      messages: [toolMessage(outcomes)],
+      pending: [],
+      steps: outcomes.map((outcome) => ({ toolCallId: outcome.toolCallId, tool: outcome.toolName, input: outcome.input, ok: outcome.ok, output: outcome.output })),
+    };
+  };
+
+  const afterModel = (state: AgentStateValues): "tools" | "model" | typeof END => {
+    if (state.answer !== null || state.failure !== null) return END;
+    return state.pending.length > 0 ? "tools" : "model";
+  };
+
+  return new StateGraph(AgentState)
+    .addNode("model", modelStep)
+    .addNode("tools", toolsStep)
+    .addEdge(START, "model")
+    .addConditionalEdges("model", afterModel, ["tools", "model", END])
+    .addEdge("tools", "model")
+    .compile({ checkpointer });
+}

@@ -1,0 +1,70 @@
+import type { ModelMessage } from "ai";
+import type { AgentTool } from "@/lib/ai/agent-tool";
+import { NodeExecutionError } from "@/lib/errors";
+import type { Item, JsonObject, JsonValue, NodeOutput } from "@/lib/workflow/items";
+import type { ExecuteContext } from "@/lib/workflow/node-definition";
+import { promptOf, usageSummary } from "@/nodes/chain-llm/run";
+import type { AgentParameters } from "./definition";
+import { runAgent } from "./run-agent";
+
+const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The tools of every connected tool sub-node, names checked (unique, as the model sees them). */
+function toolList(node: string, supplied: Array<AgentTool | AgentTool[]>): AgentTool[] {
+  const tools = supplied.flat();
+  const seen = new Set<string>();
+  for (const tool of tools) {
+    if (!TOOL_NAME.test(tool.name)) {
+      throw new NodeExecutionError(`Node "${node}": the tool name "${tool.name}" is not valid (letters, digits, _ and -, at most 64)`, { node, tool: tool.name }, { code: "tool_name_invalid" });
+    }
+    if (seen.has(tool.name)) {
+      throw new NodeExecutionError(`Node "${node}": two connected tools are named "${tool.name}"; rename one`, { node, tool: tool.name }, { code: "tool_name_duplicate" });
+    }
+    seen.add(tool.name);
+  }
+  return tools;
+}
+
+export async function executeAgent(context: ExecuteContext<AgentParameters>): Promise<NodeOutput> {
+  const node = context.node.name;
+  const { supplied, checkpointer } = context;
+  if (!supplied || !checkpointer) throw new NodeExecutionError(`Node "${node}": the agent needs the engine (sub-nodes and a checkpointer)`, { node });
+  const runIndex = context.runIndex ?? 0;
+  const output: Item[] = [];
+  for (let itemIndex = 0; itemIndex < context.items.length; itemIndex++) {
+    const parameters = context.parameters(itemIndex);
+    const prompt = promptOf(node, parameters, context.items[itemIndex], itemIndex);
+    const [model] = await supplied("ai_languageModel", itemIndex);
+    if (!model) throw new NodeExecutionError(`Node "${node}" needs a Chat Model connected`, { node }, { code: "missing_sub_connection" });
+    const [memory] = await supplied("ai_memory", itemIndex);
+    const [parser] = await supplied("ai_outputParser", itemIndex);
+    const tools = toolList(node, await supplied("ai_tool", itemIndex));
+    const threadId = `${context.execution.id}/${node}/${runIndex}/${itemIndex}`;
+    const userMessage: ModelMessage = { role: "user", content: prompt };
+    const { state } = await runAgent({
+      threadId,
+      node,
+      checkpointer,
+      model,
+      tools,
+      parser,
+      system: parameters.systemMessage,
+      maxSteps: parameters.maxSteps,
+      toolTimeoutMs: parameters.toolTimeout,
+      signal: context.signal,
+      idempotencyPrefix: `${context.execution.id}:${node}`,
+      initialMessages: async () => [...(memory ? await memory.load() : []), userMessage],
+    });
+    if (memory) {
+      // The turn: from the user message on (the history loaded before it is not saved again). Idempotent by thread id.
+      let start = state.messages.length - 1;
+      while (start > 0 && !(state.messages[start].role === "user" && state.messages[start].content === prompt)) start -= 1;
+      await memory.save({ turnId: threadId, messages: state.messages.slice(Math.max(0, start)) });
+    }
+    const json: JsonObject = { output: parser ? (state.parsed as JsonValue) : (state.answer ?? "") };
+    if (parameters.returnIntermediateSteps) json.intermediateSteps = state.steps.map((step) => ({ ...step }) as JsonObject);
+    json.usage = usageSummary(state.usage);
+    output.push({ json, pairedItem: { item: itemIndex } });
+  }
+  return [output];
+}

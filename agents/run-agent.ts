@@ -1,0 +1,68 @@
+/**
+ * One durable agent run: the subgraph (agent-graph.ts) under its own thread, `${executionId}/${node}/${runIndex}/${itemIndex}`,
+ * with the engine's checkpointer and `durability: "sync"` (each model call and each tool step is on disk before the next
+ * starts). Run again with the same thread (the engine re-runs the node after a crash, or a retry), it resumes from the last
+ * checkpoint: completed model calls are not sent again, completed tool steps are not run again; a run that had finished
+ * returns its result without any call.
+ */
+import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
+import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import type { ModelMessage } from "ai";
+import { HetumindError } from "@/lib/errors";
+import { buildAgentGraph, type AgentGraphOptions, type AgentStateValues } from "./agent-graph";
+
+export class AgentRunError extends HetumindError {
+  constructor(code: string, message: string, fields: { node: string; modelCalls: number }) {
+    super(code, message, fields);
+  }
+}
+
+export interface AgentRunRequest extends AgentGraphOptions {
+  threadId: string;
+  node: string;
+  checkpointer: BaseCheckpointSaver;
+  /** Asked only when the thread is new: the conversation to start from (memory's history, then the user message). */
+  initialMessages(): Promise<ModelMessage[]>;
+}
+
+export interface AgentRunResult {
+  state: AgentStateValues;
+  /** False when a finished run was found in its checkpoint and nothing was called. */
+  ran: boolean;
+}
+
+export async function runAgent(request: AgentRunRequest): Promise<AgentRunResult> {
+  const graph = buildAgentGraph(request, request.checkpointer);
+  const config = {
+    configurable: { thread_id: request.threadId },
+    durability: "sync" as const,
+    // model + tools per step, one repair round, slack.
+    recursionLimit: request.maxSteps * 2 + 8,
+    signal: request.signal,
+  };
+  const existing = await request.checkpointer.getTuple({ configurable: { thread_id: request.threadId } });
+  let ran = true;
+  let state: AgentStateValues;
+  // Outside the segment's LangGraph context: the agent is a graph of its own (its own thread and checkpoints), not a
+  // nested subgraph of the execution graph, whose checkpoint namespace and interrupts it must not share.
+  const run = () =>
+    AsyncLocalStorageProviderSingleton.getInstance().run(undefined, async () => {
+      if (!existing) return (await graph.invoke({ messages: await request.initialMessages() }, config)) as AgentStateValues;
+      const snapshot = await graph.getState(config);
+      if (snapshot.next.length === 0) {
+        ran = false;
+        return snapshot.values as AgentStateValues;
+      }
+      return (await graph.invoke(null, config)) as AgentStateValues;
+    });
+  try {
+    state = await run();
+  } catch (error) {
+    if (request.signal.aborted) throw request.signal.reason ?? error;
+    throw error;
+  }
+  if (state.failure) {
+    throw new AgentRunError(state.failure.code, `Node "${request.node}": ${state.failure.message}`, { node: request.node, modelCalls: state.modelCalls });
+  }
+  return { state, ran };
+}
