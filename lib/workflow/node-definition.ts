@@ -136,6 +136,11 @@ export interface SupplyContext<Parameters> {
   /** Sub-nodes may consume sub-nodes too (a vector store tool takes an embedding model). */
   supplied<Kind extends SubConnectionKind>(kind: Kind): Promise<Array<Supplied<Kind>>>;
   timeRemaining(): number;
+  /**
+   * Runs another workflow to completion (the Workflow tool). `idempotencyKey` names this run: the same key on a replay
+   * reuses the same child execution, so pass the tool call's key, not the consumer's. Optional for hand-built contexts.
+   */
+  runWorkflow?(reference: WorkflowReference, items: Item[], idempotencyKey: string): Promise<Item[]>;
 }
 
 /** A credential type a node can use (lib/credentials/types.ts), referenced from the workflow node's `credentials`. */
