@@ -183,6 +183,20 @@ describe("the AI Agent", () => {
 });
 
 describe("the agent's subgraph is durable", () => {
+  it("a retried agent node resumes its subgraph: the model call and tool step before the failure are not repeated", async () => {
+    openai.script({ toolCalls: [{ id: "call_r", name: "add", input: { a: 1, b: 2 } }] }, { error: { status: 500, message: "The server had an error" } }, { text: "3" });
+    const workflow = agentWorkflow();
+    const agentNode = workflow.nodes.find((node) => node.name === "Agent")!;
+    Object.assign(agentNode, { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 });
+    const outcome = await test.engine.startAndRun({ workflow, input: { chatInput: "1 + 2?" } });
+    expect(jsonOf(outcome)).toMatchObject([{ output: "3", usage: { calls: [{}, {}] } }]);
+    // Three requests: the tool call, the 500, the answer. The first model call was not sent again, the tool ran once.
+    expect(openai.calls().received).toBe(3);
+    expect(adder.calls).toEqual([{ a: 1, b: 2 }]);
+    const runs = await test.nodeRuns(outcome.executionId);
+    expect(runs.find((run) => run.nodeName === "Agent")).toMatchObject({ attempt: 2, status: "succeeded" });
+  });
+
   it("resumes after a crash from its last checkpoint: completed model calls are not sent again, a finished run calls nothing", async () => {
     const model: ChatModel = {
       provider: "openai",
