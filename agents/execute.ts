@@ -28,7 +28,9 @@ function toolList(node: string, supplied: Array<AgentTool | AgentTool[]>): Agent
 export async function executeAgent(context: ExecuteContext<AgentParameters>): Promise<NodeOutput> {
   const node = context.node.name;
   const { supplied, checkpointer } = context;
-  if (!supplied || !checkpointer) throw new NodeExecutionError(`Node "${node}": the agent needs the engine (sub-nodes and a checkpointer)`, { node });
+  if (!supplied) throw new NodeExecutionError(`Node "${node}": sub-nodes are not available here (context.supplied)`, { node });
+  // Without the execution's checkpointer the agent could not resume after a crash: refuse rather than run undurably.
+  if (!checkpointer) throw new NodeExecutionError(`Node "${node}": no checkpointer for the agent's steps (SegmentEnvironment.checkpointer is not set)`, { node }, { code: "agent_not_durable" });
   const runIndex = context.runIndex ?? 0;
   const output: Item[] = [];
   for (let itemIndex = 0; itemIndex < context.items.length; itemIndex++) {

@@ -60,6 +60,11 @@ export async function runAgent(request: AgentRunRequest): Promise<AgentRunResult
   } catch (error) {
     if (request.signal.aborted) throw request.signal.reason ?? error;
     throw error;
+  } finally {
+    // The engine's saver holds a step's plain writes in memory until the next checkpoint; a run that stopped (aborted)
+    // leaves them behind. Nothing else is attached to an agent thread, so releasing it only frees memory.
+    const saver = request.checkpointer as BaseCheckpointSaver & { release?(thread: string): Promise<void> };
+    await saver.release?.(request.threadId);
   }
   if (state.failure) {
     throw new AgentRunError(state.failure.code, `Node "${request.node}": ${state.failure.message}`, { node: request.node, modelCalls: state.modelCalls });

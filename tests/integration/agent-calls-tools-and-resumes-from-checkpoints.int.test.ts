@@ -167,6 +167,12 @@ describe("the AI Agent", () => {
     expect(openai.calls().received).toBe(2);
   });
 
+  it("fails with the provider's error when the model call fails", async () => {
+    openai.script({ error: { status: 401, message: "Incorrect API key provided" } });
+    const outcome = await test.engine.startAndRun({ workflow: agentWorkflow(), input: { chatInput: "hi" } });
+    expect(outcome.status === "failed" && outcome.error).toMatchObject({ code: "model_call_failed", node: "Agent", message: expect.stringContaining('OpenAI model "gpt-4o-mini" answered 401: Incorrect API key provided') });
+  });
+
   it("works with Anthropic's tool_use", async () => {
     anthropic.script({ toolCalls: [{ id: "toolu_1", name: "add", input: { a: 20, b: 22 } }] }, { text: "42" });
     const outcome = await test.engine.startAndRun({ workflow: agentWorkflow({}, { anthropic: true }), input: { chatInput: "20 + 22?" } });
