@@ -66,6 +66,11 @@ export async function runAgent(request: AgentRunRequest): Promise<AgentRunResult
     const saver = request.checkpointer as BaseCheckpointSaver & { release?(thread: string): Promise<void> };
     await saver.release?.(request.threadId);
   }
+  if (ran) {
+    // Only the last checkpoint is ever read again (a re-run of a finished agent returns it): drop the step history.
+    const saver = request.checkpointer as BaseCheckpointSaver & { pruneThread?(thread: string): Promise<unknown> };
+    await saver.pruneThread?.(request.threadId);
+  }
   if (state.failure) {
     throw new AgentRunError(state.failure.code, `Node "${request.node}": ${state.failure.message}`, { node: request.node, modelCalls: state.modelCalls });
   }

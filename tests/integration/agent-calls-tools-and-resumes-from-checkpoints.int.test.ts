@@ -252,6 +252,10 @@ describe("the agent's subgraph is durable", () => {
     expect(openai.calls().received).toBe(2);
     expect(adder.calls).toEqual([{ a: 4, b: 5 }]);
 
+    // The finished thread keeps its last checkpoint only.
+    const history = [];
+    for await (const tuple of test.engine.checkpointer.list({ configurable: { thread_id: first.threadId } })) history.push(tuple);
+    expect(history).toHaveLength(1);
     const again = await runAgent({ ...first, signal: process.signal });
     expect(again).toMatchObject({ ran: false, state: { answer: "9" } });
     expect(openai.calls().received).toBe(2);
