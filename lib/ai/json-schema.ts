@@ -145,5 +145,22 @@ export function zodToJsonSchema(schema: z.ZodType): JsonObject {
   return result as JsonObject;
 }
 
+/**
+ * A JSON schema that accepts values shaped like `example` (n8n's "generate from JSON example"): objects with the same
+ * properties (all required unless `required: false`), arrays of the first element's shape, and the scalar types.
+ * Numbers are "number" (an example's 3 does not forbid 3.5); `null` allows anything.
+ */
+export function schemaFromExample(example: JsonValue, options: { required?: boolean } = {}): JsonObject {
+  const required = options.required ?? true;
+  if (example === null) return {};
+  if (Array.isArray(example)) return { type: "array", items: example.length > 0 ? schemaFromExample(example[0]!, options) : {} };
+  if (typeof example === "object") {
+    const properties: JsonObject = {};
+    for (const [key, value] of Object.entries(example)) properties[key] = schemaFromExample(value, options);
+    return { type: "object", properties, ...(required ? { required: Object.keys(example) } : {}) };
+  }
+  return { type: typeof example === "number" ? "number" : typeof example === "boolean" ? "boolean" : "string" };
+}
+
 /** The schema of a tool that takes no arguments: an empty object. */
 export const EMPTY_OBJECT_SCHEMA: JsonObject = { type: "object", properties: {}, additionalProperties: false };

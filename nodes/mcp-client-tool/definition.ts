@@ -13,7 +13,8 @@ import { toolPorts } from "../shared/tool";
 
 const parameters = z
   .object({
-    transport: z.enum(["httpStreamable", "stdio"]).default("httpStreamable"),
+    /** n8n's name; n8n's "sse" transport is not offered (Streamable HTTP replaced it). */
+    serverTransport: z.enum(["httpStreamable", "stdio"]).default("httpStreamable"),
     endpointUrl: z.string().trim().optional(),
     /** An id from the operator's allow-list of stdio servers. */
     serverId: z.string().trim().optional(),
@@ -24,7 +25,7 @@ const parameters = z
     options: z.object({ timeout: z.number().int().positive().max(600_000).default(30_000) }).default({ timeout: 30_000 }),
   })
   .superRefine((value, context) => {
-    if (value.transport === "httpStreamable") {
+    if (value.serverTransport === "httpStreamable") {
       if (!value.endpointUrl) context.addIssue({ code: "custom", path: ["endpointUrl"], message: "the MCP server's URL is required" });
       else if (!value.endpointUrl.includes("{{") && !URL.canParse(value.endpointUrl)) {
         context.addIssue({ code: "custom", path: ["endpointUrl"], message: "not a valid URL" });
@@ -56,10 +57,10 @@ export const mcpClientTool = defineSubNode({
   parameters,
   credentials: [{ type: "httpHeaderAuth" }, { type: "httpBearerAuth" }],
   parameterHints: {
-    transport: { label: "Transport", description: "Streamable HTTP, or stdio (servers the operator allowed)" },
-    endpointUrl: { label: "URL", placeholder: "https://mcp.example.com/mcp", displayWhen: { transport: ["httpStreamable"] } },
-    serverId: { label: "Server", description: "An id from the operator's MCP server allow-list", displayWhen: { transport: ["stdio"] } },
-    authentication: { label: "Authentication", description: "A header from a credential", displayWhen: { transport: ["httpStreamable"] } },
+    serverTransport: { label: "Transport", description: "Streamable HTTP, or stdio (servers the operator allowed)" },
+    endpointUrl: { label: "URL", placeholder: "https://mcp.example.com/mcp", displayWhen: { serverTransport: ["httpStreamable"] } },
+    serverId: { label: "Server", description: "An id from the operator's MCP server allow-list", displayWhen: { serverTransport: ["stdio"] } },
+    authentication: { label: "Authentication", description: "A header from a credential", displayWhen: { serverTransport: ["httpStreamable"] } },
     include: { label: "Tools to include" },
     includeTools: { label: "Include these tools", displayWhen: { include: ["selected"] } },
     excludeTools: { label: "Exclude these tools", displayWhen: { include: ["except"] } },
@@ -68,7 +69,7 @@ export const mcpClientTool = defineSubNode({
   async supply(context) {
     const { parameters: p, node } = context;
     let server: McpServerConfig;
-    if (p.transport === "stdio") {
+    if (p.serverTransport === "stdio") {
       server = { transport: "stdio", serverId: p.serverId ?? "" };
     } else {
       let headers: Record<string, string> = {};
@@ -99,7 +100,7 @@ export const mcpClientTool = defineSubNode({
       // Name the node and the field (a refused URL, a server no longer allowed, a server that would not start).
       throw new NodeExecutionError(
         `Node "${node.name}": ${error.message}`,
-        { ...error.fields, node: node.name, parameter: p.transport === "stdio" ? "serverId" : "endpointUrl" },
+        { ...error.fields, node: node.name, parameter: p.serverTransport === "stdio" ? "serverId" : "endpointUrl" },
         { cause: error, code: error.code },
       );
     }

@@ -4,10 +4,8 @@
  */
 import { z } from "zod";
 import { createCodeTool } from "@/lib/ai/tools/code-tool";
-import { ToolConfigError } from "@/lib/ai/tools/errors";
-import { declaredInputSchema } from "@/lib/ai/tools/input-schema";
 import { defineSubNode } from "@/lib/workflow/node-definition";
-import { configProblemMessage, toolNameFor, toolPorts } from "../shared/tool";
+import { declaredToolInputSchema, inputSchemaHints, inputSchemaParameters, refineInputSchema, toolNameFor, toolPorts } from "../shared/tool";
 
 const parameters = z
   .object({
@@ -16,26 +14,11 @@ const parameters = z
     description: z.string().trim().min(1, "describe what the tool does, for the model"),
     language: z.literal("javaScript", { error: 'only JavaScript is supported (language must be "javaScript")' }).optional(),
     jsCode: z.string().min(1, "the tool needs code"),
-    specifyInputSchema: z.boolean().default(false),
-    /** A JSON schema of the arguments object (JSON text). */
-    inputSchema: z.string().optional(),
+    ...inputSchemaParameters,
     timeoutMs: z.number().int().min(1).max(60_000).default(5_000),
     memoryLimitMb: z.number().int().min(1).max(256).default(64),
   })
-  .superRefine((value, context) => {
-    if (!value.specifyInputSchema) return;
-    if (!value.inputSchema?.trim()) {
-      context.addIssue({ code: "custom", path: ["inputSchema"], message: "give the input schema (JSON), or turn specifyInputSchema off" });
-      return;
-    }
-    if (value.inputSchema.includes("{{")) return; // an expression: checked once resolved
-    try {
-      declaredInputSchema(value.inputSchema, value.name || "tool");
-    } catch (error) {
-      if (!(error instanceof ToolConfigError)) throw error;
-      context.addIssue({ code: "custom", path: ["inputSchema"], message: configProblemMessage(error) });
-    }
-  });
+  .superRefine(refineInputSchema);
 
 export const toolCode = defineSubNode({
   type: "hetumind.toolCode",
@@ -51,18 +34,19 @@ export const toolCode = defineSubNode({
     name: { label: "Tool name", description: "What the model calls the tool; default the node's name" },
     description: { label: "Description", description: "Tells the model when and how to use the tool" },
     jsCode: { label: "JavaScript", editor: "code", description: "Function body: `query` (or `args`) in, `return` the result" },
-    specifyInputSchema: { label: "Specify input schema" },
-    inputSchema: { label: "Input schema", editor: "json", displayWhen: { specifyInputSchema: [true] } },
+    ...inputSchemaHints,
     timeoutMs: { label: "Timeout (ms)" },
     memoryLimitMb: { label: "Memory limit (MB)" },
   },
   supply(context) {
     const { parameters: p, node } = context;
+    const name = toolNameFor(node, p.name);
+    const inputSchema = declaredToolInputSchema(p, name, node.name);
     return createCodeTool({
-      name: toolNameFor(node, p.name),
+      name,
       description: p.description,
       code: p.jsCode,
-      ...(p.specifyInputSchema && p.inputSchema ? { inputSchema: p.inputSchema } : {}),
+      ...(inputSchema ? { inputSchema } : {}),
       timeoutMs: Math.max(1, Math.min(p.timeoutMs, context.timeRemaining())),
       memoryLimitMb: p.memoryLimitMb,
       node: node.name,

@@ -4,12 +4,10 @@
  * child execution, named by the tool call's idempotency key, so a replayed call reuses it instead of running twice.
  */
 import { z } from "zod";
-import { ToolConfigError } from "@/lib/ai/tools/errors";
-import { declaredInputSchema } from "@/lib/ai/tools/input-schema";
 import { createWorkflowTool, itemsAsToolResult } from "@/lib/ai/tools/workflow-tool";
 import { NodeExecutionError } from "@/lib/errors";
 import { defineSubNode } from "@/lib/workflow/node-definition";
-import { configProblemMessage, toolNameFor, toolPorts } from "../shared/tool";
+import { declaredToolInputSchema, inputSchemaHints, inputSchemaParameters, refineInputSchema, toolNameFor, toolPorts } from "../shared/tool";
 
 const parameters = z
   .object({
@@ -18,8 +16,7 @@ const parameters = z
     source: z.enum(["database", "localFile"]).default("database"),
     workflowId: z.string().optional(),
     workflowPath: z.string().optional(),
-    specifyInputSchema: z.boolean().default(false),
-    inputSchema: z.string().optional(),
+    ...inputSchemaParameters,
   })
   .superRefine((value, context) => {
     if (value.source === "database" && !value.workflowId) {
@@ -28,18 +25,7 @@ const parameters = z
     if (value.source === "localFile" && !value.workflowPath) {
       context.addIssue({ code: "custom", path: ["workflowPath"], message: "give the path of the workflow file to run" });
     }
-    if (!value.specifyInputSchema) return;
-    if (!value.inputSchema?.trim()) {
-      context.addIssue({ code: "custom", path: ["inputSchema"], message: "give the input schema (JSON), or turn specifyInputSchema off" });
-      return;
-    }
-    if (value.inputSchema.includes("{{")) return;
-    try {
-      declaredInputSchema(value.inputSchema, value.name || "tool");
-    } catch (error) {
-      if (!(error instanceof ToolConfigError)) throw error;
-      context.addIssue({ code: "custom", path: ["inputSchema"], message: configProblemMessage(error) });
-    }
+    refineInputSchema(value, context);
   });
 
 export const toolWorkflow = defineSubNode({
@@ -56,7 +42,7 @@ export const toolWorkflow = defineSubNode({
     description: { label: "Description", description: "Tells the model when and how to use the tool" },
     workflowId: { label: "Workflow id", displayWhen: { source: ["database"] } },
     workflowPath: { label: "Workflow file", description: "Only from the CLI", displayWhen: { source: ["localFile"] } },
-    inputSchema: { label: "Input schema", editor: "json", displayWhen: { specifyInputSchema: [true] } },
+    ...inputSchemaHints,
   },
   supply(context) {
     const { parameters: p, node } = context;
@@ -65,10 +51,12 @@ export const toolWorkflow = defineSubNode({
       throw new NodeExecutionError(`Node "${node.name}": running workflows is not available here`, { node: node.name }, { code: "subworkflow_unavailable" });
     }
     const reference = p.source === "database" ? { source: "id" as const, value: p.workflowId ?? "" } : { source: "file" as const, value: p.workflowPath ?? "" };
+    const name = toolNameFor(node, p.name);
+    const inputSchema = declaredToolInputSchema(p, name, node.name);
     return createWorkflowTool({
-      name: toolNameFor(node, p.name),
+      name,
       description: p.description,
-      ...(p.specifyInputSchema && p.inputSchema ? { inputSchema: p.inputSchema } : {}),
+      ...(inputSchema ? { inputSchema } : {}),
       node: node.name,
       runWorkflow: async (args, call) => itemsAsToolResult(await runWorkflow(reference, [{ json: args }], call.idempotencyKey)),
     });

@@ -113,7 +113,7 @@ describe("an agent with an MCP Client Tool", () => {
   it("calls server-everything's echo over stdio and gives the result to the model", async () => {
     openai.script({ toolCalls: [{ id: "call_echo", name: "echo", input: { message: "hello mcp" } }] }, { text: "It said hello mcp" });
     const outcome = await test.engine.startAndRun({
-      workflow: agentWithMcp("stdio agent", { transport: "stdio", serverId: "everything", include: "selected", includeTools: ["echo", "get-sum"] }),
+      workflow: agentWithMcp("stdio agent", { serverTransport: "stdio", serverId: "everything", include: "selected", includeTools: ["echo", "get-sum"] }),
       input: { chatInput: "Echo hello mcp" },
     });
     expect(jsonOf(outcome)).toMatchObject([{ output: "It said hello mcp" }]);
@@ -126,7 +126,7 @@ describe("an agent with an MCP Client Tool", () => {
   it("calls server-everything's get-sum over Streamable HTTP", async () => {
     openai.script({ toolCalls: [{ id: "call_sum", name: "get-sum", input: { a: 19, b: 23 } }] }, { text: "42" });
     const outcome = await test.engine.startAndRun({
-      workflow: agentWithMcp("http agent", { transport: "httpStreamable", endpointUrl: httpUrl, include: "except", excludeTools: ["echo"] }),
+      workflow: agentWithMcp("http agent", { serverTransport: "httpStreamable", endpointUrl: httpUrl, include: "except", excludeTools: ["echo"] }),
       input: { chatInput: "19 + 23?" },
     });
     expect(jsonOf(outcome)).toMatchObject([{ output: "42" }]);
@@ -145,7 +145,7 @@ describe("an agent with an MCP Client Tool", () => {
       { text: "recovered" },
     );
     const outcome = await test.engine.startAndRun({
-      workflow: agentWithMcp("flaky agent", { transport: "stdio", serverId: "flaky", options: { timeout: 1_500 } }),
+      workflow: agentWithMcp("flaky agent", { serverTransport: "stdio", serverId: "flaky", options: { timeout: 1_500 } }),
       input: { chatInput: "try the tools" },
     });
     const [json] = jsonOf(outcome) as Array<{ output: string; intermediateSteps: Array<{ tool: string; ok: boolean }> }>;

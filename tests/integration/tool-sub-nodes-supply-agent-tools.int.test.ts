@@ -107,6 +107,12 @@ describe("tool sub-nodes", () => {
           { id: "calc", name: "Calculator", type: "hetumind.toolCalculator", parameters: {} },
           { id: "code", name: "Shout", type: "hetumind.toolCode", parameters: { description: "Upper-cases", jsCode: "return query.toUpperCase()" } },
           {
+            id: "code2",
+            name: "Greet",
+            type: "hetumind.toolCode",
+            parameters: { description: "Greets", jsCode: "return `${args.greeting}, ${query.who.name}`", specifyInputSchema: true, jsonSchemaExample: '{"greeting":"Hi","who":{"name":"Ada"}}' },
+          },
+          {
             id: "http",
             name: "Get order",
             type: "hetumind.toolHttpRequest",
@@ -122,7 +128,7 @@ describe("tool sub-nodes", () => {
             id: "wf",
             name: "Doubler",
             type: "hetumind.toolWorkflow",
-            parameters: { description: "Doubles n", workflowId: child.id, specifyInputSchema: true, inputSchema: '{"properties":{"n":{"type":"number"}},"required":["n"]}' },
+            parameters: { description: "Doubles n", workflowId: child.id, specifyInputSchema: true, schemaType: "manual", inputSchema: '{"properties":{"n":{"type":"number"}},"required":["n"]}' },
           },
         ],
         [
@@ -131,23 +137,27 @@ describe("tool sub-nodes", () => {
           { tool: "Get_order", args: { orderId: 42 } },
           { tool: "Get_order", args: { orderId: "forty-two" } },
           { tool: "Doubler", args: { n: 21 } },
+          { tool: "Greet", args: { greeting: "Hello", who: { name: "Grace" } } },
+          { tool: "Greet", args: { greeting: "Hello" } },
         ],
       ),
     );
     const [output] = jsonOf(outcome) as Array<{ tools: string[]; results: Record<string, unknown> }>;
-    expect(output!.tools).toEqual(["Doubler", "Get_order", "Shout", "calculator"]);
+    expect(output!.tools).toEqual(["Doubler", "Get_order", "Greet", "Shout", "calculator"]);
     expect(output!.results["0:calculator"]).toBe(42);
     expect(output!.results["1:Shout"]).toBe("HEY");
     expect(output!.results["2:Get_order"]).toMatchObject({ method: "GET", path: "/orders/42", headers: { authorization: "Bearer tok-9" } });
     expect((output!.results["2:Get_order"] as { headers: Record<string, string> }).headers["idempotency-key"]).toMatch(/:Caller:1:call-2$/);
     expect(output!.results["3:Get_order"]).toEqual({ error: 'The arguments do not match the input schema of tool "Get_order": /orderId: must be integer' });
     expect(output!.results["4:Doubler"]).toEqual({ doubled: 42 });
+    expect(output!.results["5:Greet"]).toBe("Hello, Grace");
+    expect(output!.results["6:Greet"]).toEqual({ error: "The arguments do not match the input schema of tool \"Greet\": (root): must have required property 'who'" });
   });
 
   it("supply an MCP server's tools, filtered, from the stdio allow-list", async () => {
     const outcome = await test.run(
       withTools(
-        [{ id: "mcp", name: "Everything", type: "hetumind.mcpClientTool", parameters: { transport: "stdio", serverId: "everything", include: "selected", includeTools: ["echo", "get-sum"] } }],
+        [{ id: "mcp", name: "Everything", type: "hetumind.mcpClientTool", parameters: { serverTransport: "stdio", serverId: "everything", include: "selected", includeTools: ["echo", "get-sum"] } }],
         [
           { tool: "echo", args: { message: "via node" } },
           { tool: "get-sum", args: { a: 1, b: 2 } },
@@ -163,9 +173,10 @@ describe("tool sub-nodes", () => {
   it("reject at validation an MCP node naming a stdio server that is not on the allow-list, and broken tool parameters", async () => {
     const workflow = withTools(
       [
-        { id: "mcp", name: "Shell", type: "hetumind.mcpClientTool", parameters: { transport: "stdio", serverId: "bash" } },
+        { id: "mcp", name: "Shell", type: "hetumind.mcpClientTool", parameters: { serverTransport: "stdio", serverId: "bash" } },
         { id: "http", name: "Bad HTTP", type: "hetumind.toolHttpRequest", parameters: { toolDescription: "x", url: "https://example.com/{id}" } },
-        { id: "code", name: "Bad Code", type: "hetumind.toolCode", parameters: { description: "x", jsCode: "return 1", specifyInputSchema: true, inputSchema: '{"type":"array"}' } },
+        { id: "code", name: "Bad Code", type: "hetumind.toolCode", parameters: { description: "x", jsCode: "return 1", specifyInputSchema: true, schemaType: "manual", inputSchema: '{"type":"array"}' } },
+        { id: "code2", name: "No Example", type: "hetumind.toolCode", parameters: { description: "x", jsCode: "return 1", specifyInputSchema: true } },
       ],
       [],
     );
@@ -181,7 +192,8 @@ describe("tool sub-nodes", () => {
           code: "parameter",
         },
         expect.objectContaining({ node: "Bad HTTP", path: "nodes[3].parameters.placeholderDefinitions", message: "placeholder {id} is used but not declared" }),
-        expect.objectContaining({ node: "Bad Code", path: "nodes[4].parameters.inputSchema" }),
+        expect.objectContaining({ node: "Bad Code", path: "nodes[4].parameters.inputSchema", message: 'the input schema must describe an object (type "object")' }),
+        expect.objectContaining({ node: "No Example", path: "nodes[5].parameters.jsonSchemaExample", message: "give a JSON example of the arguments, or turn specifyInputSchema off" }),
       ]),
     );
     await expect(test.engine.start({ workflow })).rejects.toThrow(WorkflowValidationError);

@@ -5,6 +5,7 @@ import {
   JsonSchemaError,
   assertArguments,
   compileSchema,
+  schemaFromExample,
   validateArguments,
   zodToJsonSchema,
 } from "@/lib/ai/json-schema";
@@ -77,5 +78,24 @@ describe("tool arguments against a JSON schema", () => {
     expect(schema.properties).toMatchObject({ city: { type: "string", description: "City name" } });
     expect(validateArguments(schema, { city: "Oslo" }).valid).toBe(true);
     expect(validateArguments(schema, { city: "Oslo", days: 0 }).valid).toBe(false);
+  });
+});
+
+describe("a JSON schema from an example", () => {
+  it("requires the example's properties with their types, and accepts other numbers", () => {
+    const schema = schemaFromExample({ name: "Ada", age: 36, tags: ["x"], address: { city: "London" }, extra: null });
+    expect(schema).toEqual({
+      type: "object",
+      properties: {
+        name: { type: "string" },
+        age: { type: "number" },
+        tags: { type: "array", items: { type: "string" } },
+        address: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+        extra: {},
+      },
+      required: ["name", "age", "tags", "address", "extra"],
+    });
+    expect(validateArguments(schema, { name: "G", age: 1.5, tags: [], address: { city: "Oslo" }, extra: [1] }).valid).toBe(true);
+    expect(validateArguments(schema, { name: "G", age: "old", tags: [], address: {}, extra: 1 }).valid).toBe(false);
   });
 });

@@ -2,7 +2,7 @@
  * The input schema of a tool whose author declares it (Code tool, Workflow tool): either the default — one `query`
  * string — or a JSON schema for an object, checked once when the tool is built.
  */
-import { compileSchema } from "@/lib/ai/json-schema";
+import { compileSchema, schemaFromExample } from "@/lib/ai/json-schema";
 import { isJsonObject, type JsonObject, type JsonValue } from "@/lib/workflow/items";
 import { ToolConfigError } from "./errors";
 
@@ -32,4 +32,18 @@ export function declaredInputSchema(schema: JsonObject | string, tool: string, n
     throw new ToolConfigError((error as Error).message, { tool, node, parameter: "inputSchema" }, { cause: error });
   }
   return objectSchema;
+}
+
+/** The input schema generated from an example arguments object (JSON text or value). */
+export function inputSchemaFromExample(example: JsonValue | string, tool: string, node?: string): JsonObject {
+  let value: JsonValue;
+  try {
+    value = typeof example === "string" ? (JSON.parse(example) as JsonValue) : example;
+  } catch (error) {
+    throw new ToolConfigError(`Tool "${tool}": the JSON example is not valid JSON: ${(error as Error).message}`, { tool, node, parameter: "jsonSchemaExample" }, { cause: error });
+  }
+  if (!isJsonObject(value)) {
+    throw new ToolConfigError(`Tool "${tool}": the JSON example must be an object (the tool's arguments)`, { tool, node, parameter: "jsonSchemaExample" });
+  }
+  return { ...schemaFromExample(value), additionalProperties: false };
 }
