@@ -6,6 +6,8 @@ import { getApproval, getPendingApprovals, createApproval, decideApproval } from
 import {
   claimExecution,
   createExecution,
+  type CreateExecutionInput,
+  pendingExecution,
   type ExecutionWithoutSnapshot,
   extendLease,
   getExecution,
@@ -26,8 +28,9 @@ import type { Workflow } from "@/lib/workflow/schema";
 import { SegmentCheckpointSaver } from "./checkpointer/segment-checkpoint-saver";
 import { compileWorkflowCached, type CompiledWorkflow } from "./compiled-workflow";
 import { compileGraph, recursionLimitFor } from "./compile";
-import { serializeError, type SegmentEnvironment } from "./interpreter";
-import { initialRunState, type RunState, type SerializedError } from "./run-state";
+import { FinishedExecutionWriter } from "./finished-execution-writer";
+import { runSegment, serializeError, type SegmentEnvironment } from "./interpreter";
+import { initialRunState, type NodeRunRecord, type RunState, type SerializedError } from "./run-state";
 
 export type ExecutionMode = "manual" | "trigger" | "cli" | "subworkflow";
 
@@ -57,6 +60,13 @@ export interface StartRequest {
   id?: string;
   /** Leave it queued for a worker instead of claiming it for this process. */
   queue?: boolean;
+  /**
+   * Record the execution when it ends instead of when it starts, if it can: a workflow with no side-effect node and no
+   * pause that ends within its first segment is written once, with its node runs, in one statement (webhooks that
+   * answer from the run use this; see docs/decisions/first-segment-outside-langgraph.md). A run that goes past its
+   * first segment is recorded at that point and continues as usual. Not with `queue`.
+   */
+  deferRecord?: boolean;
   /**
    * The trigger node the execution starts at (a webhook, a schedule, an error trigger); default: the first trigger. Kept
    * in the snapshot (`meta.hetumindTriggerNode`) so that a resume after a crash starts at the same node.
@@ -89,6 +99,12 @@ function deterministicUuid(seed: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** An execution this process created and has not run yet; `deferred` when its row is written only when it ends. */
+interface FreshExecution {
+  compiled: CompiledWorkflow;
+  deferred?: CreateExecutionInput;
+}
+
 /**
  * The run lifecycle: create an execution, run it through its compiled graph with the Postgres checkpointer (thread = the
  * execution id), record node runs per segment, move it to waiting / succeeded / failed / cancelled, resume it.
@@ -101,10 +117,12 @@ export class Engine {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly running = new Map<string, AbortController>();
   /** Executions created by this process and not yet run: they have no checkpoint to look up. */
-  private readonly fresh = new Map<string, CompiledWorkflow>();
+  private readonly fresh = new Map<string, FreshExecution>();
+  private readonly finishedWriter: FinishedExecutionWriter;
 
   constructor(private readonly options: EngineOptions) {
     this.checkpointer = new SegmentCheckpointSaver(options.database.db);
+    this.finishedWriter = new FinishedExecutionWriter(options.database.db);
     this.workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.logger = options.logger ?? createLogger({ component: "engine" });
@@ -132,8 +150,8 @@ export class Engine {
       const meta = compiled.workflow.meta;
       snapshot = { ...snapshot, meta: { ...(meta && typeof meta === "object" ? meta : {}), [TRIGGER_NODE_META]: request.triggerNode } };
     }
-    const execution = await createExecution(this.db, {
-      id: request.id,
+    const record: CreateExecutionInput = {
+      id: request.id ?? randomUUID(),
       workspaceId: request.workspaceId ?? DEFAULT_WORKSPACE_ID,
       workflowId: request.workflowId ?? null,
       workflowSnapshot: snapshot,
@@ -142,8 +160,14 @@ export class Engine {
       parentExecutionId: request.parentExecutionId ?? null,
       timeoutAt: timeout ? new Date(Date.now() + timeout * 1000) : null,
       claim: request.queue ? undefined : { workerId: this.workerId, leaseMs: this.leaseMs },
-    });
-    if (!request.queue) this.fresh.set(execution.id, compiled);
+    };
+    if (request.deferRecord && !request.queue && compiled.sideEffectNodes + compiled.pauseNodes === 0) {
+      const execution = pendingExecution({ ...record, claim: { workerId: this.workerId, leaseMs: this.leaseMs } });
+      this.fresh.set(execution.id, { compiled, deferred: record });
+      return execution;
+    }
+    const execution = await createExecution(this.db, record);
+    if (!request.queue) this.fresh.set(execution.id, { compiled });
     return execution;
   }
 
@@ -162,24 +186,30 @@ export class Engine {
     const log = this.logger.child({ executionId: execution.id, workspaceId: execution.workspaceId });
     const fresh = this.fresh.get(execution.id);
     this.fresh.delete(execution.id);
-    const compiled = fresh ?? compileWorkflowCached(execution.workflowSnapshot, this.options.registry);
+    const compiled = fresh?.compiled ?? compileWorkflowCached(execution.workflowSnapshot, this.options.registry);
+    // Until a deferred execution is recorded, there is no row to heartbeat or to record a failure on.
+    let deferred = fresh?.deferred;
     const abort = new AbortController();
     this.running.set(execution.id, abort);
     let cancelled = execution.cancelRequested;
-    const heartbeat = setInterval(() => {
-      extendLease(this.db, { workspaceId: execution.workspaceId, executionId: execution.id, workerId: this.workerId, leaseMs: this.leaseMs })
-        .then((lease) => {
-          if (lease.cancelRequested && !cancelled) {
-            cancelled = true;
-            abort.abort(new HetumindError("execution_cancelled", "The execution was cancelled"));
-          }
-        })
-        .catch((error: unknown) => {
-          log.error("lease lost; stopping", { error: error instanceof Error ? error.message : String(error) });
-          abort.abort(error);
-        });
-    }, Math.max(200, Math.floor(this.leaseMs / 3)));
-    heartbeat.unref();
+    let heartbeat: NodeJS.Timeout | undefined;
+    const startHeartbeat = () => {
+      heartbeat = setInterval(() => {
+        extendLease(this.db, { workspaceId: execution.workspaceId, executionId: execution.id, workerId: this.workerId, leaseMs: this.leaseMs })
+          .then((lease) => {
+            if (lease.cancelRequested && !cancelled) {
+              cancelled = true;
+              abort.abort(new HetumindError("execution_cancelled", "The execution was cancelled"));
+            }
+          })
+          .catch((error: unknown) => {
+            log.error("lease lost; stopping", { error: error instanceof Error ? error.message : String(error) });
+            abort.abort(error);
+          });
+      }, Math.max(200, Math.floor(this.leaseMs / 3)));
+      heartbeat.unref();
+    };
+    if (!deferred) startHeartbeat();
     const deadline = execution.timeoutAt ? execution.timeoutAt.getTime() : Infinity;
     const timeoutTimer = Number.isFinite(deadline)
       ? setTimeout(() => abort.abort(new ExecutionTimeoutError(execution.id, compiled.workflow.settings.executionTimeout ?? 0)), Math.max(0, deadline - Date.now()))
@@ -212,17 +242,37 @@ export class Engine {
         },
         runWorkflow: (reference, items, caller) => this.runSubWorkflow(execution, reference, items, caller),
         sleep: this.sleep,
+        // The AI Agent checkpoints its own subgraph here, under `${executionId}/${node}/...` threads (docs/ai.md).
         checkpointer: this.checkpointer,
         getCredential: (type, { node, definition }) =>
           resolveNodeCredential(this.db, execution.workspaceId, type, { name: node.name, credentials: node.credentials, declared: definition.credentials }),
       };
+      const runsStatement = (runs: NodeRunRecord[]) => nodeRunsInsertStatement({ workspaceId: execution.workspaceId, executionId: execution.id, runs });
+
+      let input: { run: RunState } | Command | null | "still-waiting";
+      if (fresh) {
+        // A new execution's first segment runs here, outside LangGraph: until the first durability boundary (a side
+        // effect, a pause, the time budget) there is nothing to checkpoint, and most runs end within it.
+        const trigger = triggerNodeOf(execution.workflowSnapshot, compiled);
+        const first = await runSegment(initialRunState(trigger, execution.input === null || execution.input === undefined ? [] : toItems(execution.input)), environment);
+        if (first.state.done) {
+          const outcome = await this.finish(execution, compiled, first.state, { runs: first.runs, deferred: deferred ? execution : undefined });
+          deferred = undefined;
+          return outcome;
+        }
+        if (deferred) {
+          await createExecution(this.db, deferred);
+          deferred = undefined;
+          startHeartbeat();
+        }
+        // Written with the first checkpoint, in the same statement.
+        if (first.runs.length > 0) this.checkpointer.attach(execution.id, runsStatement(first.runs));
+        input = { run: first.state };
+      }
       const graph = compileGraph(
         environment,
-        {
-          // Written with the segment's checkpoint, in the same statement (SegmentCheckpointSaver).
-          recordRuns: async (runs) =>
-            this.checkpointer.attach(execution.id, nodeRunsInsertStatement({ workspaceId: execution.workspaceId, executionId: execution.id, runs })),
-        },
+        // Written with the segment's checkpoint, in the same statement (SegmentCheckpointSaver).
+        { recordRuns: async (runs) => this.checkpointer.attach(execution.id, runsStatement(runs)) },
         this.checkpointer,
       );
       const config = {
@@ -232,7 +282,7 @@ export class Engine {
         // safe. With side effects or pauses every segment is checkpointed before the next one starts.
         durability: compiled.sideEffectNodes + compiled.pauseNodes === 0 ? ("exit" as const) : ("sync" as const),
       };
-      const input = await this.graphInput(execution, compiled, graph, config, fresh !== undefined);
+      input ??= await this.graphInput(execution, compiled, graph, config);
       if (input === "still-waiting") return await this.markWaiting(execution, pausedWith);
       // The Command's node-name type parameter is wider than this graph's; the resume payload is all it carries.
       // stream({ streamMode: "values" }) costs less per step than invoke (../shared/STACK.md); the last value is the result.
@@ -248,12 +298,11 @@ export class Engine {
     } catch (error) {
       const serialized = serializeError(error);
       log.error("execution failed", { error: serialized.message, code: serialized.code });
-      await updateExecutionStatus(this.db, {
-        workspaceId: execution.workspaceId,
-        executionId: execution.id,
-        status: "failed",
-        error: serialized,
-      }).catch((updateError: unknown) => log.error("could not record the failure", { error: String(updateError) }));
+      const recorded = deferred
+        ? this.finishedWriter.write({ execution, end: { status: "failed", error: serialized }, runs: [] })
+        : updateExecutionStatus(this.db, { workspaceId: execution.workspaceId, executionId: execution.id, status: "failed", error: serialized });
+      deferred = undefined;
+      await recorded.catch((updateError: unknown) => log.error("could not record the failure", { error: String(updateError) }));
       await this.afterFailure(execution, serialized, null);
       return { status: "failed", executionId: execution.id, error: serialized };
     } finally {
@@ -265,15 +314,17 @@ export class Engine {
     }
   }
 
-  /** What to hand `graph.invoke`: a fresh state, `null` to continue after a crash, or a `Command` to resume a pause. */
+  /**
+   * What to hand the graph for an execution this process did not just create: a fresh state (it never reached a
+   * checkpoint), `null` to continue after a crash, or a `Command` to resume a pause.
+   */
   private async graphInput(
     execution: Execution,
     compiled: CompiledWorkflow,
     graph: ReturnType<typeof compileGraph>,
     config: { configurable: { thread_id: string } },
-    fresh: boolean,
   ): Promise<{ run: RunState } | Command | null | "still-waiting"> {
-    if (fresh || !(await this.checkpointer.getTuple(config))) {
+    if (!(await this.checkpointer.getTuple(config))) {
       const trigger = triggerNodeOf(execution.workflowSnapshot, compiled);
       return { run: initialRunState(trigger, execution.input === null || execution.input === undefined ? [] : toItems(execution.input)) };
     }
@@ -332,21 +383,38 @@ export class Engine {
     return { status: "waiting", executionId: execution.id, pause, approvalId: approval.id };
   }
 
-  private async finish(execution: Execution, compiled: CompiledWorkflow, state: RunState): Promise<ExecutionOutcome> {
+  /**
+   * Records how the execution ended. `first`: it ended within its first segment, outside LangGraph (no checkpoint was
+   * written): its node runs go in the same statement as the execution's row, which is inserted whole when `deferred`.
+   */
+  private async finish(
+    execution: Execution,
+    compiled: CompiledWorkflow,
+    state: RunState,
+    first?: { runs: NodeRunRecord[]; deferred?: Execution },
+  ): Promise<ExecutionOutcome> {
     const base = { workspaceId: execution.workspaceId, executionId: execution.id };
-    let outcome: ExecutionOutcome;
-    if (state.failed) {
-      const status = state.failed.code === "execution_cancelled" ? "cancelled" : "failed";
-      await updateExecutionStatus(this.db, { ...base, status, error: state.failed });
-      outcome = { status, executionId: execution.id, error: state.failed };
-      if (status === "failed") await this.afterFailure(execution, state.failed, state.lastNode);
+    const status: "succeeded" | "failed" | "cancelled" = state.failed ? (state.failed.code === "execution_cancelled" ? "cancelled" : "failed") : "succeeded";
+    // `saveExecution: "errors"` keeps node data only for failed runs.
+    const keepOutputs = status !== "succeeded" || compiled.workflow.settings.saveExecution !== "errors";
+    const end = state.failed ? { status, error: state.failed } : { status, output: state.lastOutput };
+    if (first) {
+      const runs = keepOutputs ? first.runs : first.runs.map((run) => ({ ...run, output: null }));
+      if (first.deferred) await this.finishedWriter.write({ execution: first.deferred, end, runs });
+      else {
+        await updateExecutionStatus(this.db, { ...base, ...end });
+        if (runs.length > 0) await this.db.execute(nodeRunsInsertStatement({ ...base, runs }));
+      }
     } else {
-      await updateExecutionStatus(this.db, { ...base, status: "succeeded", output: state.lastOutput });
-      if (compiled.workflow.settings.saveExecution === "errors") await clearNodeRunOutputs(this.db, execution.workspaceId, execution.id);
-      outcome = { status: "succeeded", executionId: execution.id, output: state.lastOutput };
+      await updateExecutionStatus(this.db, { ...base, ...end });
+      if (!keepOutputs) await clearNodeRunOutputs(this.db, execution.workspaceId, execution.id);
+      await this.checkpointer.pruneThread(execution.id);
     }
-    await this.checkpointer.pruneThread(execution.id);
-    return outcome;
+    if (state.failed) {
+      if (status === "failed") await this.afterFailure(execution, state.failed, state.lastNode);
+      return { status: status === "cancelled" ? "cancelled" : "failed", executionId: execution.id, error: state.failed };
+    }
+    return { status: "succeeded", executionId: execution.id, output: state.lastOutput };
   }
 
   /** Queues the workflow's error workflow, if it names one (never throws: a failure to start it is logged). */

@@ -6,6 +6,7 @@
  * limit 413 (`HETUMIND_WEBHOOK_MAX_BODY`, default 1 MiB), malformed JSON 400. Then one execution starts at the Webhook
  * node with the item `{ headers, params, query, body }` and the answer follows the node's `responseMode`.
  */
+import { WebhookLookupCache } from "./webhook-lookup-cache";
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Database } from "@/lib/db/client";
 import { getParameterizedWebhookRoutes, getWebhookRoutesByPath } from "@/lib/db/queries/webhook-routes";
@@ -110,7 +111,14 @@ function pick(candidates: Candidate[], method: string): { chosen?: Candidate; al
   return { chosen: candidates.find((candidate) => candidate.method === method), allowed: [...new Set(candidates.map((candidate) => candidate.method))] };
 }
 
-async function lookupProduction(db: Database, path: string, method: string): Promise<Lookup> {
+const productionLookups = new WebhookLookupCache<Lookup>();
+
+/** The active workflow and node that answer `method path`, from the cache when this process has seen it lately. */
+function lookupProduction(db: Database, path: string, method: string): Promise<Lookup> {
+  return productionLookups.get(db, `${method} ${path}`, () => loadProductionLookup(db, path, method));
+}
+
+async function loadProductionLookup(db: Database, path: string, method: string): Promise<Lookup> {
   let candidates: Candidate[] = (await getWebhookRoutesByPath(db, path)).map((route) => ({ ...route, params: {} }));
   if (candidates.length === 0) {
     candidates = (await getParameterizedWebhookRoutes(db)).flatMap((route) => {
@@ -314,6 +322,9 @@ export async function handleWebhook(request: Request, options: HandleWebhookOpti
       mode: options.test ? "manual" : "trigger",
       triggerNode: target.nodeName,
       input: requestItem(request, target, body, rawBody),
+      // The caller waits for the run's answer: a short side-effect-free run is recorded once, when it ends. With
+      // onReceived the execution id is handed out at once, so the row must exist first.
+      deferRecord: target.parameters.responseMode !== "onReceived",
     });
     const answer = (response: Response) => (method === "HEAD" ? new Response(null, { status: response.status, headers: response.headers }) : response);
 

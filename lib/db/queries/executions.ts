@@ -6,7 +6,7 @@
  * Times are the database's (`now()`), never the caller's clock.
  */
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, getTableColumns, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import {
   type Execution,
@@ -19,6 +19,7 @@ import {
   executions,
 } from "../schema";
 import { explainRefusal, leaseEnd } from "./execution-shared";
+import { type NodeRunInput, nodeRunBatchesInsertStatement } from "./node-runs";
 
 export * from "./execution-leases";
 
@@ -85,6 +86,78 @@ export async function createExecution(db: Database, input: CreateExecutionInput)
     .returning(withoutSnapshot);
   // The snapshot is not read back: it can be large (1,000 nodes ~150 KB) and the caller has it.
   return { ...row, workflowSnapshot: input.workflowSnapshot };
+}
+
+/**
+ * An execution that exists only in this process until it ends (`insertFinishedExecution`): what `createExecution` would
+ * have returned with a claim. Only for runs that do nothing durable before they end (no side effect, no pause).
+ */
+export function pendingExecution(input: CreateExecutionInput & { claim: { workerId: string; leaseMs: number } }): Execution {
+  const now = new Date();
+  return {
+    id: input.id ?? randomUUID(),
+    workspaceId: input.workspaceId,
+    workflowId: input.workflowId ?? null,
+    workflowSnapshot: input.workflowSnapshot,
+    mode: input.mode,
+    status: "running",
+    input: input.input ?? null,
+    output: null,
+    error: null,
+    parentExecutionId: input.parentExecutionId ?? null,
+    createdAt: now,
+    startedAt: now,
+    finishedAt: null,
+    waitUntil: null,
+    lockedBy: input.claim.workerId,
+    lockedUntil: new Date(now.getTime() + input.claim.leaseMs),
+    claimCount: 1,
+    cancelRequested: false,
+    timeoutAt: input.timeoutAt ?? null,
+  };
+}
+
+export interface FinishedExecutionRecord {
+  /** A pending execution (`pendingExecution`): not in the table yet. */
+  execution: Execution;
+  end: { status: "succeeded" | "failed" | "cancelled"; output?: unknown; error?: unknown };
+  runs: readonly NodeRunInput[];
+}
+
+/**
+ * Records pending executions (see `pendingExecution`) as they ended, with their node runs, in one statement: one round
+ * trip, and either all of it is stored or nothing.
+ */
+export async function insertFinishedExecutions(db: Database, records: readonly FinishedExecutionRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const insert = db.insert(executions).values(
+    records.map(({ execution, end }) => ({
+      id: execution.id,
+      workspaceId: execution.workspaceId,
+      workflowId: execution.workflowId,
+      workflowSnapshot: execution.workflowSnapshot,
+      mode: execution.mode,
+      status: end.status,
+      input: execution.input,
+      output: end.output ?? null,
+      error: end.error ?? null,
+      parentExecutionId: execution.parentExecutionId,
+      createdAt: execution.createdAt,
+      startedAt: execution.startedAt,
+      finishedAt: sql`now()`,
+      claimCount: 1,
+      timeoutAt: execution.timeoutAt,
+    })),
+  );
+  const batches = records
+    .filter((record) => record.runs.length > 0)
+    .map(({ execution, runs }) => ({ workspaceId: execution.workspaceId, executionId: execution.id, runs }));
+  if (batches.length === 0) {
+    await insert;
+    return;
+  }
+  // The node runs' foreign key to the execution rows is checked at the end of the statement.
+  await db.execute(sql`with node_runs_written as (${nodeRunBatchesInsertStatement(batches)}) ${insert.getSQL()}`);
 }
 
 export async function getExecution(db: Database, workspaceId: string, executionId: string): Promise<Execution | undefined> {

@@ -23,24 +23,38 @@ export interface NodeRunInput {
 }
 
 /** The INSERT of one segment's node runs as one row (one JSON text parameter); usable inside a larger statement. */
-export function nodeRunsInsertStatement(input: { workspaceId: string; executionId: string; runs: readonly NodeRunInput[] }): SQL {
-  const runs = input.runs.map((run) => ({
-    nodeName: run.nodeName,
-    nodeType: run.nodeType,
-    runIndex: run.runIndex ?? 0,
-    attempt: run.attempt ?? 1,
-    status: run.status,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt,
-    durationMs: run.durationMs,
-    itemsIn: run.itemsIn ?? 0,
-    itemsOut: run.itemsOut ?? 0,
-    input: run.input ?? null,
-    output: run.output ?? null,
-    error: run.error ?? null,
-  }));
-  // The JSON text goes in as one text parameter cast to json: drizzle's json column mapping costs as much again.
-  return sql`insert into ${nodeRunBatches} (${sql.identifier("execution_id")}, ${sql.identifier("workspace_id")}, ${sql.identifier("runs")}) values (${input.executionId}, ${input.workspaceId}, ${JSON.stringify(runs)}::json)`;
+export function nodeRunsInsertStatement(input: NodeRunBatchInput): SQL {
+  return nodeRunBatchesInsertStatement([input]);
+}
+
+export interface NodeRunBatchInput {
+  workspaceId: string;
+  executionId: string;
+  runs: readonly NodeRunInput[];
+}
+
+/** One `node_run_batches` row per batch, all in one INSERT. */
+export function nodeRunBatchesInsertStatement(batches: readonly NodeRunBatchInput[]): SQL {
+  const rows = batches.map((input) => {
+    const runs = input.runs.map((run) => ({
+      nodeName: run.nodeName,
+      nodeType: run.nodeType,
+      runIndex: run.runIndex ?? 0,
+      attempt: run.attempt ?? 1,
+      status: run.status,
+      startedAt: run.startedAt,
+      finishedAt: run.finishedAt,
+      durationMs: run.durationMs,
+      itemsIn: run.itemsIn ?? 0,
+      itemsOut: run.itemsOut ?? 0,
+      input: run.input ?? null,
+      output: run.output ?? null,
+      error: run.error ?? null,
+    }));
+    // The JSON text goes in as one text parameter cast to json: drizzle's json column mapping costs as much again.
+    return sql`(${input.executionId}, ${input.workspaceId}, ${JSON.stringify(runs)}::json)`;
+  });
+  return sql`insert into ${nodeRunBatches} (${sql.identifier("execution_id")}, ${sql.identifier("workspace_id")}, ${sql.identifier("runs")}) values ${sql.join(rows, sql`, `)}`;
 }
 
 /** Writes the node runs of one segment as one row: one statement, one JSON parameter. */

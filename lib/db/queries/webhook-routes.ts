@@ -1,6 +1,7 @@
 /** The (method, path) routes active workflows listen on (lib/triggers). The primary key makes a clash a conflict. */
 import { and, eq, like } from "drizzle-orm";
 import type { Database } from "../client";
+import { noteWorkflowChange } from "../workflow-changes";
 import { type WebhookRoute, webhookRoutes } from "../schema-platform";
 
 export interface WebhookRouteInput {
@@ -13,6 +14,7 @@ export interface WebhookRouteInput {
 
 /** Inserts the routes that are free; returns the ones another row already holds (nothing is inserted for them). */
 export async function insertWebhookRoutes(db: Database, routes: WebhookRouteInput[]): Promise<WebhookRouteInput[]> {
+  noteWorkflowChange();
   if (routes.length === 0) return [];
   const inserted = await db.insert(webhookRoutes).values(routes).onConflictDoNothing().returning({ method: webhookRoutes.method, path: webhookRoutes.path });
   const done = new Set(inserted.map((route) => `${route.method} ${route.path}`));
@@ -46,6 +48,7 @@ export function listWebhookRoutes(db: Database, workspaceId: string, workflowId:
 }
 
 export async function deleteWebhookRoutes(db: Database, workspaceId: string, workflowId: string): Promise<number> {
+  noteWorkflowChange();
   const deleted = await db
     .delete(webhookRoutes)
     .where(and(eq(webhookRoutes.workspaceId, workspaceId), eq(webhookRoutes.workflowId, workflowId)))

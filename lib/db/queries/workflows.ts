@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { and, desc, eq, getTableColumns, ilike, sql } from "drizzle-orm";
 import { NotFoundError } from "../../errors";
 import type { Database } from "../client";
+import { noteWorkflowChange } from "../workflow-changes";
 import { type WorkflowRow, workflows } from "../schema";
 
 export interface SaveWorkflowInput {
@@ -15,6 +16,7 @@ export interface SaveWorkflowInput {
 }
 
 export async function createWorkflow(db: Database, input: SaveWorkflowInput): Promise<WorkflowRow> {
+  noteWorkflowChange();
   const [row] = await db
     .insert(workflows)
     .values({
@@ -34,6 +36,7 @@ export async function createWorkflow(db: Database, input: SaveWorkflowInput): Pr
  * exists in another workspace is not touched: NotFoundError.
  */
 export async function upsertWorkflow(db: Database, input: SaveWorkflowInput & { id: string }): Promise<WorkflowRow> {
+  noteWorkflowChange();
   const [row] = await db
     .insert(workflows)
     .values({
@@ -92,6 +95,7 @@ export async function setWorkflowActive(
   workflowId: string,
   active: boolean,
 ): Promise<WorkflowRow> {
+  noteWorkflowChange();
   const [row] = await db
     .update(workflows)
     .set({ active, updatedAt: sql`now()` })
@@ -103,6 +107,7 @@ export async function setWorkflowActive(
 
 /** Returns whether a workflow was deleted. Its executions stay (they keep their snapshot); `workflow_id` becomes null. */
 export async function deleteWorkflow(db: Database, workspaceId: string, workflowId: string): Promise<boolean> {
+  noteWorkflowChange();
   const deleted = await db
     .delete(workflows)
     .where(and(eq(workflows.workspaceId, workspaceId), eq(workflows.id, workflowId)))
@@ -155,6 +160,7 @@ export async function updateWorkflowIfVersion(
   db: Database,
   input: { workspaceId: string; id: string; name: string; definition: Record<string, unknown>; expectedVersionId?: string },
 ): Promise<WorkflowRow | undefined> {
+  noteWorkflowChange();
   const [row] = await db
     .update(workflows)
     .set({ name: input.name, definition: input.definition, versionId: randomUUID(), updatedAt: sql`now()` })

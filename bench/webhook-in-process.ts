@@ -1,0 +1,75 @@
+/**
+ * The webhook bench scenario in one process, without Next.js: the same handler (`handleWebhook`) on a persisted PGlite
+ * data directory. For profiling the engine's per-request cost (`node --cpu-prof --import tsx bench/webhook-in-process.ts`);
+ * the figures that count come from `npm run bench -- webhook` under `next start`.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { openDatabase } from "@/lib/db/client";
+import { createWorkflow } from "@/lib/db/queries/workflows";
+import { DEFAULT_WORKSPACE_ID } from "@/lib/db/schema";
+import { Engine } from "@/lib/engine/engine";
+import { activateWorkflow } from "@/lib/triggers/activation";
+import { handleWebhook } from "@/lib/triggers/webhooks";
+import { nodeRegistry } from "@/nodes";
+import { summarize } from "./harness";
+
+const requests = Number(process.env.BENCH_REQUESTS ?? 2000);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 1);
+const dataDir = process.env.BENCH_DATA_DIR ?? path.join(mkdtempSync(path.join(os.tmpdir(), "hetumind-bench-")), "data");
+const database = await openDatabase({ dataDir });
+const engine = new Engine({ database, registry: nodeRegistry });
+const queryStats = new Map<string, { count: number; ms: number }>();
+if (process.env.BENCH_TRACE_QUERIES && database.pglite) {
+  const pglite = database.pglite as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const method of ["query", "exec"]) {
+    const original = pglite[method].bind(pglite);
+    pglite[method] = async (...args: unknown[]) => {
+      const started = performance.now();
+      try {
+        return await original(...args);
+      } finally {
+        const key = `${method} ${String(args[0]).replace(/\s+/g, " ").slice(0, 90)}`;
+        const entry = queryStats.get(key) ?? { count: 0, ms: 0 };
+        entry.count += 1;
+        entry.ms += performance.now() - started;
+        queryStats.set(key, entry);
+      }
+    };
+  }
+}
+const definition = JSON.parse(readFileSync(path.join(import.meta.dirname, "workflows/webhook-anchor.json"), "utf8"));
+const row = await createWorkflow(database.db, { workspaceId: DEFAULT_WORKSPACE_ID, name: "bench", definition });
+await activateWorkflow(database.db, DEFAULT_WORKSPACE_ID, row.id);
+const runtime = { engine, database };
+
+async function once(): Promise<number> {
+  const started = performance.now();
+  const response = await handleWebhook(
+    new Request("http://127.0.0.1/api/webhooks/bench", { method: "POST", headers: { "content-type": "application/json" }, body: '{"n":7}' }),
+    { test: false, runtime },
+  );
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`status ${response.status}: ${text}`);
+  return performance.now() - started;
+}
+
+for (let index = 0; index < 200; index++) await once();
+const samples: number[] = [];
+const started = performance.now();
+let next = 0;
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (next < requests) {
+      next += 1;
+      samples.push(await once());
+    }
+  }),
+);
+const seconds = (performance.now() - started) / 1000;
+const sorted = [...samples].sort((a, b) => a - b);
+console.log(JSON.stringify({ concurrency, requests, reqPerSec: Math.round(requests / seconds), ...summarize(samples), p99: sorted[Math.floor(sorted.length * 0.99)], rssMb: Math.round(process.memoryUsage().rss / 1e6) }));
+await new Promise((resolve) => setTimeout(resolve, 500));
+for (const [key, { count, ms }] of [...queryStats].sort((a, b) => b[1].ms - a[1].ms)) console.log(`${(ms / count).toFixed(3)} ms x ${count}  ${key}`);
+await database.close();
