@@ -61,6 +61,8 @@ function isSdkError(error: unknown, code: ErrorCode): boolean {
 export class McpConnection {
   private closedByTransport = false;
   private toolsCache: Promise<Tool[]> | undefined;
+  private inFlight = 0;
+  private lastActivity = Date.now();
 
   private constructor(
     readonly config: McpServerConfig,
@@ -111,6 +113,22 @@ export class McpConnection {
     return !this.closedByTransport;
   }
 
+  /** True when no request is in flight and none was made for `idleMs`. */
+  idleFor(idleMs: number, now = Date.now()): boolean {
+    return this.inFlight === 0 && now - this.lastActivity >= idleMs;
+  }
+
+  private async track<T>(work: () => Promise<T>): Promise<T> {
+    this.inFlight += 1;
+    this.lastActivity = Date.now();
+    try {
+      return await work();
+    } finally {
+      this.inFlight -= 1;
+      this.lastActivity = Date.now();
+    }
+  }
+
   /** The stdio child's pid (undefined for HTTP). */
   get pid(): number | undefined {
     return this.transport instanceof IsolatedStdioTransport ? this.transport.pid : undefined;
@@ -118,7 +136,7 @@ export class McpConnection {
 
   /** All the server's tools (every page), fetched once per connection. */
   listTools(options: McpCallOptions = {}): Promise<Tool[]> {
-    this.toolsCache ??= this.fetchTools(options).catch((error: unknown) => {
+    this.toolsCache ??= this.track(() => this.fetchTools(options)).catch((error: unknown) => {
       this.toolsCache = undefined;
       throw error;
     });
@@ -144,10 +162,12 @@ export class McpConnection {
   async callTool(name: string, args: Record<string, unknown>, options: McpCallOptions = {}): Promise<CallToolResult> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     try {
-      const result = await this.client.callTool({ name, arguments: args }, undefined, {
-        timeout: timeoutMs,
-        signal: options.signal,
-      });
+      const result = await this.track(() =>
+        this.client.callTool({ name, arguments: args }, undefined, {
+          timeout: timeoutMs,
+          signal: options.signal,
+        }),
+      );
       return result as CallToolResult;
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;

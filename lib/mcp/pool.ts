@@ -1,7 +1,8 @@
 /**
  * MCP connections pooled per (workflow, server config): the tools of one workflow's MCP nodes share a connection,
  * another workflow never does. A connection that died (crashed child, broken HTTP session) is replaced on next use.
- * Everything is closed by `closeWorkflow`, `closeAll`, or — synchronously, killing stdio children — at process exit.
+ * Everything is closed by `closeWorkflow`, `closeAll`, after `idleMs` without a request (default 5 minutes: a workflow
+ * that is no longer run does not keep a process), or — synchronously, killing stdio children — at process exit.
  */
 import { createHash } from "node:crypto";
 import { McpConnection, type McpConnectOptions, type McpServerConfig } from "./connection";
@@ -21,11 +22,22 @@ function configKey(workflowId: string, config: McpServerConfig): string {
   return `${workflowId}\u0000${createHash("sha256").update(JSON.stringify(canonical)).digest("hex")}`;
 }
 
+export const DEFAULT_IDLE_MS = 5 * 60_000;
+
+export interface McpPoolOptions extends McpConnectOptions {
+  /** Close a connection after this long without a request. Default 5 minutes. */
+  idleMs?: number;
+}
+
 export class McpConnectionPool {
   private readonly entries = new Map<string, Entry>();
   private exitHook: (() => void) | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly idleMs: number;
 
-  constructor(private readonly options: McpConnectOptions = {}) {}
+  constructor(private readonly options: McpPoolOptions = {}) {
+    this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+  }
 
   /** The workflow's connection to `config`, opened on first use and reopened when it died. */
   async get(workflowId: string, config: McpServerConfig): Promise<McpConnection> {
@@ -34,6 +46,7 @@ export class McpConnectionPool {
     if (existing && (!existing.connection || existing.connection.alive)) return existing.opening;
     if (existing?.connection) void existing.connection.close();
     this.installExitHook();
+    this.startSweeper();
     const entry: Entry = { workflowId, opening: McpConnection.open(config, this.options) };
     this.entries.set(key, entry);
     try {
@@ -69,6 +82,22 @@ export class McpConnectionPool {
     await Promise.all(closing);
   }
 
+  /** Closes connections idle for `idleMs`; the timer does not keep the process alive and stops when the pool is empty. */
+  private startSweeper(): void {
+    if (this.sweeper || !Number.isFinite(this.idleMs)) return;
+    this.sweeper = setInterval(() => {
+      const now = Date.now();
+      void this.closeWhere((entry) => entry.connection !== undefined && entry.connection.idleFor(this.idleMs, now));
+      if (this.entries.size === 0) this.stopSweeper();
+    }, Math.max(50, Math.min(this.idleMs / 2, 30_000)));
+    this.sweeper.unref();
+  }
+
+  private stopSweeper(): void {
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+
   private installExitHook(): void {
     if (this.exitHook) return;
     this.exitHook = () => {
@@ -81,6 +110,7 @@ export class McpConnectionPool {
   dispose(): void {
     if (this.exitHook) process.removeListener("exit", this.exitHook);
     this.exitHook = undefined;
+    this.stopSweeper();
   }
 }
 

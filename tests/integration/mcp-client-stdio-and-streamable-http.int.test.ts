@@ -104,6 +104,31 @@ describe("MCP over stdio from the allow-list", () => {
     expect(first.alive).toBe(true);
   });
 
+  it("closes a connection nobody used for the idle time, and reopens it when needed", async () => {
+    const idlePool = new McpConnectionPool({ idleMs: 200 });
+    try {
+      const [ping] = await mcpAgentTools({ workflowId: "idle", server: hangingStdio, pool: idlePool, include: ["ping"] });
+      const connection = await idlePool.get("idle", hangingStdio);
+      const pid = connection.pid!;
+      while (idlePool.size > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(connection.alive).toBe(false);
+      const exited = () => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      };
+      while (!exited()) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await ping!.call({}, callContext("idle-1"))).toBe("pong");
+      expect((await idlePool.get("idle", hangingStdio)).pid).not.toBe(pid);
+    } finally {
+      await idlePool.closeAll();
+      idlePool.dispose();
+    }
+  });
+
   it("refuses a server id that is not on the allow-list, naming the allowed ones", async () => {
     expect(() => requireAllowedStdioServer("shell")).toThrow(McpServerNotAllowedError);
     const error = await failure(mcpAgentTools({ workflowId: "wf1", server: { transport: "stdio", serverId: "shell" }, pool }));
