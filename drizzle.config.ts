@@ -6,7 +6,7 @@ import { defineConfig } from "drizzle-kit";
  */
 export default defineConfig({
   dialect: "postgresql",
-  schema: ["./lib/db/schema.ts", "./lib/db/schema-platform.ts"],
+  schema: ["./lib/db/schema.ts", "./lib/db/schema-platform.ts", "./lib/db/schema-ai.ts"],
   out: "./drizzle",
   strict: true,
   verbose: false,

@@ -15,8 +15,10 @@ import { lmChatOpenAi } from "./lm-chat-openai/definition";
 import { lmChatOpenAiCompatible } from "./lm-chat-openai-compatible/definition";
 import { manualTrigger } from "./manual-trigger/definition";
 import { mcpClientTool } from "./mcp-client-tool/definition";
+import { memoryBufferWindow, memoryPostgresChat } from "./memory-postgres-chat/definition";
 import { merge } from "./merge/definition";
 import { noOp } from "./no-op/definition";
+import { outputParserStructured } from "./output-parser-structured/definition";
 import { respondToWebhook } from "./respond-to-webhook/definition";
 import { scheduleTrigger } from "./schedule-trigger/definition";
 import { set } from "./set/definition";
@@ -61,6 +63,8 @@ export const nodeDefinitions: readonly AnyNodeDefinition[] = [
   toolWorkflow,
   mcpClientTool,
   toolCalculator,
+  memoryPostgresChat,
+  memoryBufferWindow,
   agent,
 ];
 

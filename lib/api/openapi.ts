@@ -4,6 +4,7 @@
  * Served by app/api/v1/openapi.json/route.ts.
  */
 import { z } from "zod";
+import { chatSessionSpecs } from "./chat/sessions";
 import { credentialSpecs } from "./credentials/specs";
 import type { RouteSpec } from "./spec";
 import { workspaceSpecs } from "./workspace/specs";
@@ -11,7 +12,7 @@ import { workflowApiSpecs } from "./openapi-plugins";
 
 /** Every documented route. Resources plug in here (workflows and executions come through ./openapi-plugins.ts). */
 export function allRouteSpecs(): RouteSpec[] {
-  return [...workflowApiSpecs(), ...credentialSpecs, ...workspaceSpecs];
+  return [...workflowApiSpecs(), ...credentialSpecs, ...workspaceSpecs, ...chatSessionSpecs];
 }
 
 type JsonSchema = Record<string, unknown>;

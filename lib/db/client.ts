@@ -12,9 +12,10 @@ import type { Options as PostgresOptions, PostgresType, Sql } from "postgres";
 import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock";
 import { migratePglite, migratePostgres, resolveMigrationsFolder } from "./migrations";
 import * as coreSchema from "./schema";
+import * as aiSchema from "./schema-ai";
 import * as platformSchema from "./schema-platform";
 
-const schema = { ...coreSchema, ...platformSchema };
+const schema = { ...coreSchema, ...platformSchema, ...aiSchema };
 
 /** A drizzle database on either driver (also what a transaction callback receives). */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;

@@ -2,6 +2,7 @@
 export * from "./client";
 export * from "./schema";
 export * from "./schema-platform";
+export * from "./schema-ai";
 export * from "./errors";
 export { acquireDataDirLock, dataDirLockPath, type DataDirLock } from "./data-dir-lock";
 export * from "./queries/workspaces";

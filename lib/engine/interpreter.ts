@@ -1,5 +1,6 @@
 import { isGraphInterrupt } from "@langchain/langgraph";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import type { Database } from "@/lib/db/client";
 import { ExecutionCancelledError, ExecutionTimeoutError, HetumindError, NodeExecutionError } from "@/lib/errors";
 import type { ExpressionData } from "@/lib/workflow/expressions";
 import type { Item, JsonObject, NodeOutput } from "@/lib/workflow/items";
@@ -36,6 +37,8 @@ export interface SegmentEnvironment {
   getCredential?(type: string, node: CompiledNode): Promise<Record<string, string> | undefined>;
   /** The execution's checkpointer, handed to nodes that run a durable subgraph of their own (the AI Agent; docs/ai.md). */
   checkpointer?: BaseCheckpointSaver;
+  /** The execution's database, handed to sub-nodes that keep data of their own (chat memory). Default: the checkpointer's. */
+  database?: Database;
 }
 
 export interface SegmentResult {

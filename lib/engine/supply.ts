@@ -3,6 +3,7 @@
  * consumer's `kind` input, its parameters are resolved against the consumer's item, its credentials are loaded from the
  * execution's workspace, and its `supply` runs; the result is checked against the kind's contract here, in one place.
  */
+import type { Database } from "@/lib/db/client";
 import { HetumindError, NodeExecutionError } from "@/lib/errors";
 import { isChatMemory } from "@/lib/ai/chat-memory";
 import { isChatModel } from "@/lib/ai/chat-model";
@@ -13,6 +14,12 @@ import { isSubNode, type SupplyContext } from "@/lib/workflow/node-definition";
 import type { Supplied, SuppliedValue } from "@/lib/workflow/supplied";
 import type { CompiledNode } from "./compiled-workflow";
 import type { SegmentEnvironment } from "./interpreter";
+
+/** The database a saver writes to, when it says (DrizzleCheckpointSaver.database). */
+function databaseOf(saver: SegmentEnvironment["checkpointer"]): Database | undefined {
+  const database = (saver as { database?: Database } | undefined)?.database;
+  return database ?? undefined;
+}
 
 /** How deep sub-nodes may consume sub-nodes (a cycle of sub-connections stops here with an error). */
 const MAX_SUPPLY_DEPTH = 8;
@@ -80,7 +87,7 @@ export function suppliedResolver(env: SegmentEnvironment, request: SupplyRequest
     }
     const context: SupplyContext<unknown> = {
       node: { id: node.id, name: node.name, type: node.type },
-      consumer: { name: consumer, type: request.consumer.node.type, itemIndex, idempotencyKey: request.idempotencyKey },
+      consumer: { name: consumer, type: request.consumer.node.type, itemIndex, idempotencyKey: request.idempotencyKey, item: request.expressionData(itemIndex).item },
       kind,
       execution: { id: env.executionId, mode: env.mode, workspaceId: env.workspaceId },
       workflow: { id: env.compiled.workflow.id, name: env.compiled.workflow.name },
@@ -95,6 +102,7 @@ export function suppliedResolver(env: SegmentEnvironment, request: SupplyRequest
       supplied: (innerKind) => resolveFor(source, chain, itemIndex)(innerKind),
       timeRemaining: () => env.deadline - Date.now(),
       runWorkflow: (reference, items, idempotencyKey) => env.runWorkflow(reference, items, { node: node.name, idempotencyKey }),
+      database: env.database ?? databaseOf(env.checkpointer),
     };
     let value: SuppliedValue;
     try {

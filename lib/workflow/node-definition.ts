@@ -1,4 +1,5 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import type { Database } from "@/lib/db/client";
 import type { z } from "zod";
 import type { ConnectionKind, SubConnectionKind } from "./connection-kinds";
 import type { Item, JsonObject, JsonValue, NodeOutput } from "./items";
@@ -120,8 +121,8 @@ export interface ExecuteContext<Parameters> {
  */
 export interface SupplyContext<Parameters> {
   node: { id: string; name: string; type: string };
-  /** The node asking (an agent, a chain) and the item it is working on. */
-  consumer: { name: string; type: string; itemIndex: number; idempotencyKey: string };
+  /** The node asking (an agent, a chain) and the item it is working on (`item`: that item, when it has one). */
+  consumer: { name: string; type: string; itemIndex: number; idempotencyKey: string; item?: Item };
   /** The kind of connection being resolved (a node may supply several kinds). */
   kind: SubConnectionKind;
   execution: { id: string; mode: "manual" | "trigger" | "cli" | "subworkflow"; workspaceId: string };
@@ -141,6 +142,11 @@ export interface SupplyContext<Parameters> {
    * reuses the same child execution, so pass the tool call's key, not the consumer's. Optional for hand-built contexts.
    */
   runWorkflow?(reference: WorkflowReference, items: Item[], idempotencyKey: string): Promise<Item[]>;
+  /**
+   * The execution's database (where it is recorded), for sub-nodes that keep data of their own scoped by
+   * `execution.workspaceId` (Postgres Chat Memory). Optional for hand-built contexts.
+   */
+  database?: Database;
 }
 
 /** A credential type a node can use (lib/credentials/types.ts), referenced from the workflow node's `credentials`. */

@@ -85,6 +85,17 @@ const pageQueries = [
 /** Every route and method under /api/v1. Keys: `METHOD /api/v1/...` with the file system's `[param]` segments. */
 const ROUTES: Record<string, RouteCase> = {
   "GET /api/v1/openapi.json": { auth: "public", body: "none" },
+  "GET /api/v1/chat-sessions": {
+    auth: "viewer",
+    body: "none",
+    badQueries: [
+      { query: "", status: 422, paths: ["sessionId"] },
+      { query: "sessionId=", status: 422, paths: ["sessionId"] },
+      { query: `sessionId=${"s".repeat(513)}`, status: 422, paths: ["sessionId"] },
+      { query: "sessionId=a%00b", status: 422, paths: ["sessionId"] },
+    ],
+  },
+  "DELETE /api/v1/chat-sessions": { auth: "editor", body: "none", badQueries: [{ query: "sessionId=", status: 422, paths: ["sessionId"] }] },
   "GET /api/v1/credential-types": { auth: "viewer", body: "none" },
   "GET /api/v1/credentials": {
     auth: "viewer",

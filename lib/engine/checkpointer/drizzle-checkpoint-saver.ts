@@ -71,6 +71,11 @@ export class DrizzleCheckpointSaver extends BaseCheckpointSaver {
     super(serde);
   }
 
+  /** The database this saver writes to (the execution's: sub-nodes that keep data get it through SupplyContext.database). */
+  get database(): Database {
+    return this.db;
+  }
+
   async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
     const configurable = config.configurable ?? {};
     const threadId = configurable.thread_id as string | undefined;
