@@ -4,6 +4,7 @@
  * calls in flight at once (the SDK rejects pending requests when the transport closes).
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ErrorCode, McpError as SdkMcpError, type CallToolResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
@@ -20,7 +21,8 @@ export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 export type McpServerConfig =
   | { transport: "stdio"; /** An id from the operator's allow-list. */ serverId: string }
   | {
-      transport: "http";
+      /** `http`: Streamable HTTP; `sse`: the older HTTP+SSE transport (a GET event stream, POSTs to the endpoint it names). */
+      transport: "http" | "sse";
       url: string;
       /** Sent with every request (e.g. `Authorization` from a credential). */
       headers?: Record<string, string>;
@@ -77,6 +79,7 @@ export class McpConnection {
   static async open(config: McpServerConfig, options: McpConnectOptions = {}): Promise<McpConnection> {
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     let transport: Transport;
+    let connectFailure: unknown;
     if (config.transport === "stdio") {
       const server = requireAllowedStdioServer(config.serverId, options.environment);
       transport = new IsolatedStdioTransport({
@@ -92,10 +95,21 @@ export class McpConnection {
       } catch (error) {
         throw new McpError("mcp_connection_failed", `Invalid MCP server URL: ${config.url.slice(0, 200)}`, {}, { cause: error });
       }
-      transport = new StreamableHTTPClientTransport(url, {
-        fetch: createMcpFetch({ timeoutMs: Math.max(connectTimeoutMs, DEFAULT_CALL_TIMEOUT_MS) + 5_000, allowHosts: config.allowHosts, ca: options.ca }),
+      const mcpFetch = createMcpFetch({ timeoutMs: Math.max(connectTimeoutMs, DEFAULT_CALL_TIMEOUT_MS) + 5_000, allowHosts: config.allowHosts, ca: options.ca });
+      const transportOptions = {
+        // The SSE transport's EventSource turns a failed fetch into an error event with only a message: keep the
+        // original (a NetworkPolicyError...) to report it as it is.
+        fetch: async (input: string | URL, init?: RequestInit) => {
+          try {
+            return await mcpFetch(input, init);
+          } catch (error) {
+            connectFailure ??= error;
+            throw error;
+          }
+        },
         requestInit: { headers: { ...(config.headers ?? {}) } },
-      });
+      };
+      transport = config.transport === "sse" ? new SSEClientTransport(url, transportOptions) : new StreamableHTTPClientTransport(url, transportOptions);
     }
     const client = new Client(CLIENT_INFO, { capabilities: {} });
     const connection = new McpConnection(config, client, transport);
@@ -103,8 +117,9 @@ export class McpConnection {
       await client.connect(transport, { timeout: connectTimeoutMs });
     } catch (error) {
       await transport.close().catch(() => undefined);
-      throw connection.wrap(error, "connect", connectTimeoutMs);
+      throw connection.wrap(HetumindError.isInstance(connectFailure) ? connectFailure : error, "connect", connectTimeoutMs);
     }
+    connectFailure = undefined;
     return connection;
   }
 
@@ -177,6 +192,8 @@ export class McpConnection {
 
   async close(): Promise<void> {
     this.closedByTransport = true;
+    // Streamable HTTP: tell the server the session is over (DELETE), as the spec asks; a server may not support it.
+    if (this.transport instanceof StreamableHTTPClientTransport) await this.transport.terminateSession().catch(() => undefined);
     await this.client.close().catch(() => undefined);
   }
 
@@ -211,7 +228,7 @@ export class McpConnection {
     }
     const message = error instanceof Error ? error.message : String(error);
     // A broken HTTP exchange (not a JSON-RPC error answer): open a new session next time.
-    if (this.config.transport === "http" && !(error instanceof SdkMcpError)) this.closedByTransport = true;
+    if (this.config.transport !== "stdio" && !(error instanceof SdkMcpError)) this.closedByTransport = true;
     return new McpError(action === "connect" ? "mcp_connection_failed" : "mcp_tool_failed", `${server} failed to ${action}: ${message}`, fields, {
       cause: error,
     });

@@ -1,21 +1,27 @@
 /**
- * The `fetch` the MCP Streamable HTTP transport uses: every request goes through `guardedFetch` (SSRF rules, caps, no
- * connection reuse), so an MCP URL that resolves to a private address is refused unless
- * HETUMIND_ALLOW_PRIVATE_NETWORK=true.
+ * The `fetch` the MCP HTTP transports (Streamable HTTP and the older HTTP+SSE) use; every request goes through the SSRF
+ * guard, so an MCP URL that resolves to a private address is refused unless HETUMIND_ALLOW_PRIVATE_NETWORK=true.
  *
- * `guardedFetch` buffers responses. That suits Streamable HTTP's request/response exchanges (a POST answered with JSON,
- * or with an SSE stream the server closes after the response), but not the optional long-lived GET stream for
- * server-initiated notifications: that GET is answered here with 405, which the SDK reads as "the server offers no such
- * stream" (the spec allows servers to say so). Tools work without it; list-changed notifications are not received.
+ * - POST and DELETE (the request/response exchanges) go through `guardedFetch`: buffered, with its total time and response
+ *   size caps. A POST answered with an SSE stream is delivered when the server ends it (after the response).
+ * - GET opens a long-lived event stream (Streamable HTTP's stream for server-initiated messages; the SSE transport's
+ *   endpoint) through the streaming guarded fetch: no total time, but no single event may exceed `maxEventBytes`
+ *   (default 16 MB), so a server cannot grow our memory without bound inside one event.
  */
 import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { HttpResponseTooLargeError } from "@/lib/errors";
 import { guardedFetch, type GuardedFetchOptions, type RequestHeaders } from "@/lib/net/guarded-fetch";
+import { createGuardedStreamFetch } from "@/lib/net/guarded-stream-fetch";
+import { describeUrl } from "@/lib/net/network-policy";
 
 export interface McpFetchOptions extends Pick<GuardedFetchOptions, "allowHosts" | "allowPrivateNetwork" | "ca" | "maxResponseBytes"> {
-  /** Cap on one HTTP exchange (the MCP request timeout adds its own). */
+  /** Cap on one POST/DELETE exchange (the MCP request timeout adds its own). */
   timeoutMs: number;
+  /** Largest single event on a GET event stream. Default 16 MB. */
+  maxEventBytes?: number;
 }
 
+export const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
 const BODYLESS_STATUSES = new Set([101, 204, 205, 304]);
 
 function headersOf(init: RequestInit | undefined): RequestHeaders {
@@ -33,11 +39,52 @@ async function bodyOf(init: RequestInit | undefined): Promise<string | Uint8Arra
   return new Uint8Array(await new Response(body).arrayBuffer());
 }
 
+/** Length of the tail of `chunk` after its last event boundary (a blank line), or -1 when it has none. */
+function tailAfterBoundary(chunk: Uint8Array): number {
+  for (let index = chunk.length - 1; index >= 1; index--) {
+    const current = chunk[index];
+    const previous = chunk[index - 1];
+    // "\n\n", "\r\r" and the end of "\r\n\r\n" (whose last two bytes are "\r\n" after "\n": covered by "\n" + "\r\n").
+    if ((current === 0x0a && (previous === 0x0a || (previous === 0x0d && index >= 2 && chunk[index - 2] === 0x0a))) || (current === 0x0d && previous === 0x0d)) {
+      return chunk.length - index - 1;
+    }
+  }
+  return -1;
+}
+
+/** Passes an event stream through, failing it when one event grows past `maxBytes`. */
+export function limitEventSize(body: ReadableStream<Uint8Array>, maxBytes: number, url: string): ReadableStream<Uint8Array> {
+  let sinceBoundary = 0;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        const tail = tailAfterBoundary(chunk);
+        sinceBoundary = tail >= 0 ? tail : sinceBoundary + chunk.length;
+        if (sinceBoundary > maxBytes) {
+          controller.error(new HttpResponseTooLargeError(`An event from ${url} is larger than ${maxBytes} bytes`, { url, maxBytes }));
+          return;
+        }
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+}
+
 export function createMcpFetch(options: McpFetchOptions): FetchLike {
+  const streamFetch = createGuardedStreamFetch({ allowHosts: options.allowHosts, allowPrivateNetwork: options.allowPrivateNetwork, ca: options.ca });
+  const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   return async (input, init) => {
     const method = (init?.method ?? "GET").toUpperCase();
     if (method === "GET") {
-      return new Response(null, { status: 405, statusText: "Method Not Allowed (no standalone SSE stream through the guarded fetch)" });
+      const response = await streamFetch(input, init);
+      if (!response.body) return response;
+      let where = String(input);
+      try {
+        where = describeUrl(new URL(String(input)));
+      } catch {
+        // The fetch above would have refused an invalid URL.
+      }
+      return new Response(limitEventSize(response.body, maxEventBytes, where), { status: response.status, statusText: response.statusText, headers: response.headers });
     }
     const response = await guardedFetch(input, {
       method,

@@ -18,7 +18,7 @@ function configKey(workflowId: string, config: McpServerConfig): string {
   const canonical =
     config.transport === "stdio"
       ? ["stdio", config.serverId]
-      : ["http", config.url, Object.entries(config.headers ?? {}).sort(), [...(config.allowHosts ?? [])].sort()];
+      : [config.transport, config.url, Object.entries(config.headers ?? {}).sort(), [...(config.allowHosts ?? [])].sort()];
   return `${workflowId}\u0000${createHash("sha256").update(JSON.stringify(canonical)).digest("hex")}`;
 }
 

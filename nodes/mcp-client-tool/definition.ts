@@ -1,6 +1,6 @@
 /**
  * MCP Client Tool (n8n: `@n8n/n8n-nodes-langchain.mcpClientTool`): an MCP server's tools become the agent's tools,
- * filtered by include/exclude lists. Over Streamable HTTP (URL, auth header from a credential, through the guarded fetch)
+ * filtered by include/exclude lists. Over Streamable HTTP or HTTP+SSE (URL, auth header from a credential, through the guarded fetch)
  * or over stdio — a server id from the operator's allow-list only (HETUMIND_MCP_SERVERS_FILE); a workflow never names a
  * command. Connections are pooled per workflow (lib/mcp).
  */
@@ -13,8 +13,8 @@ import { toolPorts } from "../shared/tool";
 
 const parameters = z
   .object({
-    /** n8n's name; n8n's "sse" transport is not offered (Streamable HTTP replaced it). */
-    serverTransport: z.enum(["httpStreamable", "stdio"]).default("httpStreamable"),
+    /** n8n's name and values (`sse`: the older HTTP+SSE transport), plus `stdio`. */
+    serverTransport: z.enum(["httpStreamable", "sse", "stdio"]).default("httpStreamable"),
     endpointUrl: z.string().trim().optional(),
     /** An id from the operator's allow-list of stdio servers. */
     serverId: z.string().trim().optional(),
@@ -25,7 +25,7 @@ const parameters = z
     options: z.object({ timeout: z.number().int().positive().max(600_000).default(30_000) }).default({ timeout: 30_000 }),
   })
   .superRefine((value, context) => {
-    if (value.serverTransport === "httpStreamable") {
+    if (value.serverTransport !== "stdio") {
       if (!value.endpointUrl) context.addIssue({ code: "custom", path: ["endpointUrl"], message: "the MCP server's URL is required" });
       else if (!value.endpointUrl.includes("{{") && !URL.canParse(value.endpointUrl)) {
         context.addIssue({ code: "custom", path: ["endpointUrl"], message: "not a valid URL" });
@@ -57,10 +57,10 @@ export const mcpClientTool = defineSubNode({
   parameters,
   credentials: [{ type: "httpHeaderAuth" }, { type: "httpBearerAuth" }],
   parameterHints: {
-    serverTransport: { label: "Transport", description: "Streamable HTTP, or stdio (servers the operator allowed)" },
-    endpointUrl: { label: "URL", placeholder: "https://mcp.example.com/mcp", displayWhen: { serverTransport: ["httpStreamable"] } },
+    serverTransport: { label: "Transport", description: "Streamable HTTP, HTTP+SSE (older servers), or stdio (servers the operator allowed)" },
+    endpointUrl: { label: "URL", placeholder: "https://mcp.example.com/mcp", displayWhen: { serverTransport: ["httpStreamable", "sse"] } },
     serverId: { label: "Server", description: "An id from the operator's MCP server allow-list", displayWhen: { serverTransport: ["stdio"] } },
-    authentication: { label: "Authentication", description: "A header from a credential", displayWhen: { serverTransport: ["httpStreamable"] } },
+    authentication: { label: "Authentication", description: "A header from a credential", displayWhen: { serverTransport: ["httpStreamable", "sse"] } },
     include: { label: "Tools to include" },
     includeTools: { label: "Include these tools", displayWhen: { include: ["selected"] } },
     excludeTools: { label: "Exclude these tools", displayWhen: { include: ["except"] } },
@@ -83,7 +83,7 @@ export const mcpClientTool = defineSubNode({
         if (!result.ok) throw new NodeExecutionError(`Node "${node.name}": ${result.message}`, { node: node.name, parameter: result.parameter }, { code: "credential_invalid" });
         headers = authenticationHeaders(result.authentication);
       }
-      server = { transport: "http", url: p.endpointUrl ?? "", headers };
+      server = { transport: p.serverTransport === "sse" ? "sse" : "http", url: p.endpointUrl ?? "", headers };
     }
     const timeoutMs = Math.max(1, Math.min(p.options.timeout, context.timeRemaining()));
     try {

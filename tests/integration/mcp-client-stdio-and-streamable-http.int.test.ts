@@ -223,7 +223,7 @@ describe("MCP over Streamable HTTP through the guarded fetch", () => {
     }
   });
 
-  it("sends the credential's header on every request and answers the standalone GET stream with 405", async () => {
+  it("sends the credential's header on every request, POSTs buffered and GETs (event streams) streamed", async () => {
     const echo = await startEchoServer();
     try {
       const mcpFetch = createMcpFetch({ timeoutMs: 5_000, allowPrivateNetwork: true });
@@ -236,10 +236,56 @@ describe("MCP over Streamable HTTP through the guarded fetch", () => {
       const echoed = (await response.json()) as { headers: Record<string, string>; json: unknown };
       expect(echoed.headers.authorization).toBe("Bearer secret-token");
       expect(echoed.json).toEqual({ jsonrpc: "2.0", id: 1, method: "ping" });
-      expect((await mcpFetch(`${echo.url}/mcp`, { method: "GET" })).status).toBe(405);
-      expect(echo.requests().filter((request) => request.method === "GET")).toHaveLength(0);
+      const stream = await mcpFetch(`${echo.url}/mcp`, { method: "GET", headers: { Authorization: "Bearer secret-token", accept: "text/event-stream" } });
+      expect(((await stream.json()) as { headers: Record<string, string> }).headers.authorization).toBe("Bearer secret-token");
+      expect(echo.requests().map((request) => request.method)).toEqual(["POST", "GET"]);
+      await expect(createMcpFetch({ timeoutMs: 5_000 })(`${echo.url}/mcp`, { method: "GET" })).rejects.toMatchObject({ code: "network_refused" });
     } finally {
       await echo.close();
+    }
+  });
+});
+
+describe("MCP over the older HTTP+SSE transport", () => {
+  let child: ChildProcess;
+  let url: string;
+
+  beforeAll(async () => {
+    const port = await new Promise<number>((resolve, reject) => {
+      const probe = createServer();
+      probe.once("error", reject);
+      probe.listen(0, "127.0.0.1", () => {
+        const { port: free } = probe.address() as { port: number };
+        probe.close(() => resolve(free));
+      });
+    });
+    child = spawn(process.execPath, [everything, "sse"], { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "ignore", "pipe"] });
+    await new Promise<void>((resolve, reject) => {
+      let output = "";
+      child.stderr!.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes("running on port")) resolve();
+      });
+      child.once("exit", (code) => reject(new Error(`server-everything exited (${code}): ${output}`)));
+    });
+    url = `http://127.0.0.1:${port}/sse`;
+  });
+
+  afterAll(() => {
+    child.kill("SIGTERM");
+  });
+
+  it("refuses the private URL without the flag, and lists and calls tools with it", async () => {
+    delete process.env.HETUMIND_ALLOW_PRIVATE_NETWORK;
+    const refused = await failure(mcpAgentTools({ workflowId: "sse", server: { transport: "sse", url }, pool }));
+    expect(refused.code).toBe("network_refused");
+    process.env.HETUMIND_ALLOW_PRIVATE_NETWORK = "true";
+    try {
+      const tools = await mcpAgentTools({ workflowId: "sse", server: { transport: "sse", url }, pool, include: ["echo"] });
+      expect(tools.map((tool) => tool.name)).toEqual(["echo"]);
+      expect(await tools[0]!.call({ message: "over sse" }, callContext("s1"))).toBe("Echo: over sse");
+    } finally {
+      delete process.env.HETUMIND_ALLOW_PRIVATE_NETWORK;
     }
   });
 });
