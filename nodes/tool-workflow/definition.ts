@@ -16,6 +16,8 @@ const parameters = z
     source: z.enum(["database", "localFile"]).default("database"),
     workflowId: z.string().optional(),
     workflowPath: z.string().optional(),
+    /** Return this field of the workflow's output item(s) instead of the whole json (n8n's name). */
+    responsePropertyName: z.string().trim().optional(),
     ...inputSchemaParameters,
   })
   .superRefine((value, context) => {
@@ -42,6 +44,7 @@ export const toolWorkflow = defineSubNode({
     description: { label: "Description", description: "Tells the model when and how to use the tool" },
     workflowId: { label: "Workflow id", displayWhen: { source: ["database"] } },
     workflowPath: { label: "Workflow file", description: "Only from the CLI", displayWhen: { source: ["localFile"] } },
+    responsePropertyName: { label: "Response field", description: "Return only this field of the workflow's output; empty: the whole item" },
     ...inputSchemaHints,
   },
   supply(context) {
@@ -58,7 +61,7 @@ export const toolWorkflow = defineSubNode({
       description: p.description,
       ...(inputSchema ? { inputSchema } : {}),
       node: node.name,
-      runWorkflow: async (args, call) => itemsAsToolResult(await runWorkflow(reference, [{ json: args }], call.idempotencyKey)),
+      runWorkflow: async (args, call) => itemsAsToolResult(await runWorkflow(reference, [{ json: args }], call.idempotencyKey), p.responsePropertyName || undefined, name),
     });
   },
 });

@@ -76,6 +76,9 @@ describe("Workflow tool", () => {
   it("shapes items for the model", () => {
     expect(itemsAsToolResult([])).toBeNull();
     expect(itemsAsToolResult([{ json: { a: 1 } }, { json: { a: 2 } }])).toEqual([{ a: 1 }, { a: 2 }]);
+    expect(itemsAsToolResult([{ json: { response: "hi", other: 1 } }], "response")).toBe("hi");
+    expect(itemsAsToolResult([{ json: { response: 1 } }, { json: { response: 2 } }], "response")).toEqual([1, 2]);
+    expect(() => itemsAsToolResult([{ json: { answer: 1 } }], "response", "ask")).toThrow('The workflow of tool "ask" returned no "response" field (it returned "answer")');
   });
 });
 

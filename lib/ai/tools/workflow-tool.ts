@@ -5,7 +5,7 @@
 import type { AgentTool, AgentToolCallContext } from "@/lib/ai/agent-tool";
 import { assertArguments } from "@/lib/ai/json-schema";
 import { isJsonObject, type JsonObject, type JsonValue } from "@/lib/workflow/items";
-import { assertToolName } from "./errors";
+import { assertToolName, ToolExecutionError } from "./errors";
 import { declaredInputSchema, queryInputSchema } from "./input-schema";
 
 export type RunWorkflowForTool = (args: JsonObject, context: AgentToolCallContext) => Promise<JsonValue>;
@@ -36,10 +36,17 @@ export function createWorkflowTool(options: WorkflowToolOptions): AgentTool {
 
 /**
  * The usual shape of a sub-workflow's answer for a model: no items -> null, one item -> its json, several -> the list
- * of their json.
+ * of their json. With `property` (n8n's `responsePropertyName`), that field of each item instead; an item without it is
+ * an error the model sees.
  */
-export function itemsAsToolResult(items: ReadonlyArray<{ json: JsonObject }>): JsonValue {
-  if (items.length === 0) return null;
-  if (items.length === 1) return items[0]!.json;
-  return items.map((item) => item.json);
+export function itemsAsToolResult(items: ReadonlyArray<{ json: JsonObject }>, property?: string, tool = "workflow"): JsonValue {
+  const values = items.map((item) => {
+    if (!property) return item.json;
+    if (!Object.hasOwn(item.json, property)) {
+      throw new ToolExecutionError(`The workflow of tool "${tool}" returned no "${property}" field (it returned ${Object.keys(item.json).map((key) => `"${key}"`).join(", ") || "an empty item"})`, { tool }, { code: "tool_no_result" });
+    }
+    return item.json[property]!;
+  });
+  if (values.length === 0) return null;
+  return values.length === 1 ? values[0]! : values;
 }
