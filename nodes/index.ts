@@ -63,6 +63,7 @@ export const nodeDefinitions: readonly AnyNodeDefinition[] = [
   toolWorkflow,
   mcpClientTool,
   toolCalculator,
+  outputParserStructured,
   memoryPostgresChat,
   memoryBufferWindow,
   agent,
