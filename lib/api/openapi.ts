@@ -7,12 +7,13 @@ import { z } from "zod";
 import { chatSessionSpecs } from "./chat/sessions";
 import { credentialSpecs } from "./credentials/specs";
 import type { RouteSpec } from "./spec";
+import { templateSpecs } from "./templates/handlers";
 import { workspaceSpecs } from "./workspace/specs";
 import { workflowApiSpecs } from "./openapi-plugins";
 
 /** Every documented route. Resources plug in here (workflows and executions come through ./openapi-plugins.ts). */
 export function allRouteSpecs(): RouteSpec[] {
-  return [...workflowApiSpecs(), ...credentialSpecs, ...workspaceSpecs, ...chatSessionSpecs];
+  return [...workflowApiSpecs(), ...credentialSpecs, ...workspaceSpecs, ...chatSessionSpecs, ...templateSpecs];
 }
 
 type JsonSchema = Record<string, unknown>;

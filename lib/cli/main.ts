@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { openDatabase, type DatabaseHandle } from "@/lib/db/client";
 import { listExecutions, getExecution } from "@/lib/db/queries/executions";
+import { listCredentials } from "@/lib/db/queries/credentials";
 import { listNodeRuns } from "@/lib/db/queries/node-runs";
 import { createWorkflow, getWorkflow } from "@/lib/db/queries/workflows";
 import { DEFAULT_WORKSPACE_ID, EXECUTION_STATUSES, type ExecutionStatus } from "@/lib/db/schema";
@@ -9,6 +10,7 @@ import { HetumindError, WorkflowValidationError, formatProblem } from "@/lib/err
 import { Engine, type Decision, type ExecutionOutcome } from "@/lib/engine/engine";
 import { LocalDriver } from "@/lib/engine/drivers/local";
 import { createLogger } from "@/lib/log";
+import { formatImportReport, isN8nWorkflow, prepareImport } from "@/lib/n8n/import";
 import type { JsonValue } from "@/lib/workflow/items";
 import { parseJsonText } from "@/lib/workflow/parse-json";
 import { validateWorkflow } from "@/lib/workflow/validate";
@@ -174,16 +176,18 @@ async function commandExecutions(line: CommandLine, output: Output): Promise<num
   });
 }
 
+/** Prints the new workflow's id on stdout; for an n8n export, the import report (lib/n8n) on stderr. */
 async function commandImport(line: CommandLine, output: Output): Promise<number> {
-  const workflow = await readWorkflowFile(requireArgument(line, "a workflow file"));
-  const result = validateWorkflow(workflow, nodeRegistry);
-  if (!result.ok) throw new WorkflowValidationError(result.problems);
+  const document = await readWorkflowFile(requireArgument(line, "a workflow file"));
   return withEngine(async (_engine, database) => {
-    const row = await createWorkflow(database.db, {
-      workspaceId: DEFAULT_WORKSPACE_ID,
-      name: result.workflow.name,
-      definition: workflow as Record<string, unknown>,
-    });
+    const existing = isN8nWorkflow(document) ? await listCredentials(database.db, DEFAULT_WORKSPACE_ID) : [];
+    const { workflow, report } = prepareImport(document, nodeRegistry, existing);
+    const result = validateWorkflow(workflow, nodeRegistry);
+    if (!result.ok) throw new WorkflowValidationError(result.problems);
+    const { id: _id, active: _active, versionId: _versionId, ...definition } = workflow as Record<string, unknown>;
+    const row = await createWorkflow(database.db, { workspaceId: DEFAULT_WORKSPACE_ID, name: result.workflow.name, definition });
+    const lines = formatImportReport(report);
+    if (lines.length > 0) output.err(lines.join("\n"));
     output.out(row.id);
     return 0;
   });

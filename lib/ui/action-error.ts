@@ -14,7 +14,8 @@ export interface ActionError {
   problems?: string[];
 }
 
-export type ActionState = { ok: true; message?: string } | { ok: false; error: ActionError } | undefined;
+/** `details`: lines shown under a success message (an n8n import's report). */
+export type ActionState = { ok: true; message?: string; details?: string[] } | { ok: false; error: ActionError } | undefined;
 
 export function actionError(error: unknown): ActionError {
   const status = statusForError(error);

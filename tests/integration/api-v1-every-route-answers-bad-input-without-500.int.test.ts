@@ -156,6 +156,13 @@ const ROUTES: Record<string, RouteCase> = {
     badQueries: [...pageQueries, { query: "active=maybe", status: 422, paths: ["active"] }, { query: `search=${"s".repeat(201)}`, status: 422, paths: ["search"] }, { query: "search=a%00b", status: 422, paths: ["search"] }],
   },
   "POST /api/v1/workflows": { auth: "editor", body: "required", valid: (own) => ({ ...own.workflowDocument, name: "created" }), invalid: workflowInvalid },
+  "GET /api/v1/templates": { auth: "viewer", body: "none" },
+  "POST /api/v1/templates/import": {
+    auth: "editor",
+    body: "required",
+    valid: () => ({ templateId: "webhook-classifier" }),
+    invalid: [{ body: { templateId: 42, credentials: { openAiCompatibleApi: 7 }, extra: true }, paths: ["templateId", "credentials.openAiCompatibleApi", ""] }],
+  },
   "POST /api/v1/workflows/import": { auth: "editor", body: "required", valid: (own) => ({ ...own.workflowDocument, name: "imported" }), invalid: workflowInvalid },
   "GET /api/v1/workflows/[id]": { auth: "viewer", body: "none", params: { id: "workflow" } },
   "PUT /api/v1/workflows/[id]": {

@@ -1,9 +1,12 @@
 import Link from "next/link";
 import { hasRole } from "@/lib/auth/roles";
+import { listCredentials } from "@/lib/db/queries/credentials";
 import { listExecutions } from "@/lib/db/queries/executions";
 import { listWorkflows } from "@/lib/db/queries/workflows";
+import { listTemplates } from "@/lib/templates";
 import { requirePage } from "@/lib/ui/session";
 import { StatusBadge, cell, formatTime, table } from "@/lib/ui/status-badge";
+import { TemplatesSection, type TemplateCard } from "./templates-section";
 import { ActiveToggle, ImportForm } from "./workflow-controls";
 
 export const dynamic = "force-dynamic";
@@ -12,13 +15,21 @@ export default async function WorkflowsPage() {
   const { principal, db } = await requirePage();
   const canEdit = hasRole(principal.role, "editor");
   const rows = await listWorkflows(db, principal.workspaceId, { limit: 200 });
+  const credentials = canEdit ? await listCredentials(db, principal.workspaceId) : [];
+  const templates: TemplateCard[] = listTemplates().map((template) => ({
+    ...template,
+    credentials: template.credentials.map((need) => ({
+      ...need,
+      options: credentials.filter((credential) => credential.type === need.type).map((credential) => ({ id: credential.id, name: credential.name })),
+    })),
+  }));
   const lastRuns = await Promise.all(rows.map(async (row) => (await listExecutions(db, principal.workspaceId, { workflowId: row.id, limit: 1 }))[0]));
   return (
     <>
       <h1>Workflows</h1>
       {canEdit && <ImportForm />}
       {rows.length === 0 ? (
-        <p data-testid="workflows-empty">No workflows yet: import one from a JSON file.</p>
+        <p data-testid="workflows-empty">No workflows yet: import one from a JSON file (ours or an n8n export), or start from a template below.</p>
       ) : (
         <table style={table} data-testid="workflows-table">
           <thead>
@@ -60,6 +71,7 @@ export default async function WorkflowsPage() {
           </tbody>
         </table>
       )}
+      <TemplatesSection templates={templates} canEdit={canEdit} />
     </>
   );
 }

@@ -38,6 +38,13 @@ export function ImportForm() {
           {state.message}
         </span>
       )}
+      {state?.ok && state.details && (
+        <ul data-testid="import-report" style={{ fontSize: 13, margin: "6px 0 0", color: "#444" }}>
+          {state.details.map((line, index) => (
+            <li key={index}>{line}</li>
+          ))}
+        </ul>
+      )}
       <ErrorBox state={state} testId="import-error" />
     </form>
   );

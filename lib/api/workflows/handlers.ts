@@ -5,11 +5,13 @@
 import type { Principal } from "@/lib/auth/authenticate";
 import type { Database } from "@/lib/db/client";
 import { getWorkflowVersion, insertWorkflowVersion, listWorkflowVersions } from "@/lib/db/queries/workflow-versions";
+import { listCredentials } from "@/lib/db/queries/credentials";
 import { createWorkflow, deleteWorkflow, getWorkflow, searchWorkflows, updateWorkflowIfVersion } from "@/lib/db/queries/workflows";
 import type { WorkflowRow } from "@/lib/db/schema";
 import type { WorkflowVersion } from "@/lib/db/schema-platform";
 import { HetumindError, NotFoundError, WorkflowValidationError } from "@/lib/errors";
 import type { RequestProblem } from "@/lib/http/errors";
+import { isN8nWorkflow, prepareImport } from "@/lib/n8n/import";
 import { activateWorkflow, deactivateWorkflow, workflowDocument } from "@/lib/triggers/activation";
 import { validateWorkflow } from "@/lib/workflow/validate";
 import { nodeRegistry } from "@/nodes";
@@ -257,11 +259,14 @@ export async function restoreVersionHandler(db: Database, principal: Principal, 
 // ---------------------------------------------------------------------------------------------------------------------
 
 /**
- * Imports a workflow in n8n's export shape as a new, inactive workflow with a new id (an id from the file could name
- * another workspace's workflow). Validated like a create.
+ * Imports a workflow as a new, inactive workflow with a new id (an id from the file could name another workspace's
+ * workflow). An n8n export is mapped first (lib/n8n; credentials named like one of the workspace's are linked); the body
+ * carries the import report. Validated like a create.
  */
 export async function importWorkflowHandler(db: Database, principal: Principal, document: unknown): Promise<Record<string, unknown>> {
-  return createWorkflowHandler(db, principal, document);
+  const existing = isN8nWorkflow(document) ? await listCredentials(db, principal.workspaceId) : [];
+  const { workflow, report } = prepareImport(document, nodeRegistry, existing);
+  return { ...(await createWorkflowHandler(db, principal, workflow)), importReport: report };
 }
 
 export async function exportWorkflowHandler(db: Database, principal: Principal, workflowId: string): Promise<Record<string, unknown>> {

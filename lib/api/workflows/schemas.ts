@@ -1,5 +1,6 @@
 /** The zod schemas of the workflow routes: the handlers parse with them and the OpenAPI document is built from them. */
 import { z } from "zod";
+import { importReportSchema } from "@/lib/n8n/types";
 import { workflowSchema } from "@/lib/workflow/schema";
 import { booleanQuerySchema, cursorSchema, limitSchema, pageSchema } from "./pagination";
 
@@ -24,7 +25,10 @@ export const updateWorkflowBodySchema = workflowSchema.extend({
   versionId: z.string().min(1).describe("The versionId the client read; the update is refused (409) if the workflow changed since"),
 });
 
-/** POST /import: a workflow in n8n's export shape (`id`, `active`, `versionId`, `tags` are not kept). */
+/**
+ * POST /import: our workflow JSON, or an n8n export as n8n writes it (node types `n8n-nodes-base.*` /
+ * `@n8n/n8n-nodes-langchain.*`), mapped by lib/n8n (docs/n8n-import.md). `id`, `active`, `versionId` are not kept.
+ */
 export const importWorkflowBodySchema = workflowSchema;
 
 export const runWorkflowBodySchema = z.object({
@@ -63,6 +67,9 @@ export const workflowExportSchema = z.object({
 
 /** A stored workflow: its export shape plus timestamps. */
 export const workflowResponseSchema = workflowExportSchema.extend({ createdAt: timestamp, updatedAt: timestamp });
+
+/** POST /import: the stored workflow and what the import did (n8n exports: nodes mapped, kept disabled, credentials to fill). */
+export const importWorkflowResponseSchema = workflowResponseSchema.extend({ importReport: importReportSchema });
 
 export const workflowPageSchema = pageSchema(workflowSummarySchema);
 

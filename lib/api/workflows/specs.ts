@@ -2,6 +2,7 @@
 import type { RouteSpec } from "../spec";
 import {
   importWorkflowBodySchema,
+  importWorkflowResponseSchema,
   listVersionsQuerySchema,
   listWorkflowsQuerySchema,
   runOutcomeSchema,
@@ -22,7 +23,7 @@ const base = "/api/v1/workflows";
 export const workflowSpecs: RouteSpec[] = [
   { method: "get", path: base, summary: "List workflows (name search, active filter, cursor pagination)", tag, role: "viewer", query: listWorkflowsQuerySchema, response: workflowPageSchema },
   { method: "post", path: base, summary: "Create a workflow (validated: every problem is listed)", tag, role: "editor", body: workflowBodySchema, response: workflowResponseSchema, status: 201 },
-  { method: "post", path: `${base}/import`, summary: "Import a workflow in n8n's export shape (new id, inactive)", tag, role: "editor", body: importWorkflowBodySchema, response: workflowResponseSchema, status: 201 },
+  { method: "post", path: `${base}/import`, summary: "Import our workflow JSON or an n8n export (mapped, with an import report; new id, inactive)", tag, role: "editor", body: importWorkflowBodySchema, response: importWorkflowResponseSchema, status: 201 },
   { method: "get", path: `${base}/{id}`, summary: "Get a workflow", tag, role: "viewer", response: workflowResponseSchema },
   { method: "put", path: `${base}/{id}`, summary: "Update a workflow (versionId must be current, else 409)", tag, role: "editor", body: updateWorkflowBodySchema, response: workflowResponseSchema },
   { method: "delete", path: `${base}/{id}`, summary: "Delete a workflow (its executions stay)", tag, role: "editor", status: 204 },
