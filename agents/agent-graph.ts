@@ -55,8 +55,12 @@ export interface AgentGraphOptions {
   toolTimeoutMs: number;
   signal: AbortSignal;
   idempotencyPrefix: string;
-  /** Called for every text delta of the model (for streaming to a chat later). */
+  /** Called for every text delta of the model (the chat stream, lib/ai/chat-stream.ts). */
   onTextDelta?(delta: string): void;
+  /** Called when a model call has answered, with the tool calls it asked for (none for a final answer). */
+  onModelCallEnd?(toolCalls: ModelToolCall[]): void;
+  /** Called for each tool call's result when a tools step ends. */
+  onToolResult?(result: { toolCallId: string; toolName: string; ok: boolean; output: JsonValue }): void;
 }
 
 export function buildAgentGraph(options: AgentGraphOptions, checkpointer: BaseCheckpointSaver) {
@@ -65,6 +69,7 @@ export function buildAgentGraph(options: AgentGraphOptions, checkpointer: BaseCh
 
   const modelStep = async (state: AgentStateValues): Promise<Partial<AgentStateValues>> => {
     const result = await callModel(options.model, { system, messages: state.messages, tools: offered, signal: options.signal, onTextDelta: options.onTextDelta });
+    options.onModelCallEnd?.(result.toolCalls);
     const modelCalls = state.modelCalls + 1;
     const base = { messages: result.responseMessages, usage: [result.usage], modelCalls };
     if (result.toolCalls.length > 0) {
@@ -89,6 +94,7 @@ export function buildAgentGraph(options: AgentGraphOptions, checkpointer: BaseCh
 
   const toolsStep = async (state: AgentStateValues): Promise<Partial<AgentStateValues>> => {
     const outcomes = await runToolCalls(state.pending, { tools: options.tools, signal: options.signal, timeoutMs: options.toolTimeoutMs, idempotencyPrefix: options.idempotencyPrefix });
+    for (const outcome of outcomes) options.onToolResult?.({ toolCallId: outcome.toolCallId, toolName: outcome.toolName, ok: outcome.ok, output: outcome.output });
     return {
       messages: [toolMessage(outcomes)],
       pending: [],

@@ -1,5 +1,6 @@
 import type { ModelMessage } from "ai";
 import type { AgentTool } from "@/lib/ai/agent-tool";
+import { chatStreamOf } from "@/lib/ai/chat-stream";
 import { NodeExecutionError } from "@/lib/errors";
 import type { Item, JsonObject, JsonValue, NodeOutput } from "@/lib/workflow/items";
 import type { ExecuteContext } from "@/lib/workflow/node-definition";
@@ -43,6 +44,8 @@ export async function executeAgent(context: ExecuteContext<AgentParameters>): Pr
     const tools = toolList(node, await supplied("ai_tool", itemIndex));
     const threadId = `${context.execution.id}/${node}/${runIndex}/${itemIndex}`;
     const userMessage: ModelMessage = { role: "user", content: prompt };
+    // A chat endpoint listening to this execution gets the deltas, tool calls and results (lib/ai/chat-stream.ts).
+    const stream = chatStreamOf(context.execution.id);
     const { state } = await runAgent({
       threadId,
       node,
@@ -56,6 +59,13 @@ export async function executeAgent(context: ExecuteContext<AgentParameters>): Pr
       signal: context.signal,
       idempotencyPrefix: `${context.execution.id}:${node}`,
       initialMessages: async () => [...(memory ? await memory.load() : []), userMessage],
+      ...(stream
+        ? {
+            onTextDelta: (delta: string) => stream.textDelta(delta),
+            onModelCallEnd: (calls) => stream.modelCallEnded(calls),
+            onToolResult: (result) => stream.toolResult(result),
+          }
+        : {}),
     });
     if (memory) {
       // The turn: from the user message on (the history loaded before it is not saved again). Idempotent by thread id.

@@ -2,6 +2,7 @@ import type { AnyNodeDefinition, NodeRegistry } from "@/lib/workflow/node-defini
 import { agent } from "../agents/definition";
 import { aggregate } from "./aggregate/definition";
 import { chainLlm } from "./chain-llm/definition";
+import { chatTrigger } from "./chat-trigger/definition";
 import { code } from "./code/definition";
 import { errorTrigger } from "./error-trigger/definition";
 import { executeWorkflow } from "./execute-workflow/definition";
@@ -54,6 +55,7 @@ export const nodeDefinitions: readonly AnyNodeDefinition[] = [
   respondToWebhook,
   scheduleTrigger,
   errorTrigger,
+  chatTrigger,
   lmChatOpenAi,
   lmChatAnthropic,
   lmChatOpenAiCompatible,

@@ -19,10 +19,13 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   // 401 / 403: who you are, what you may do
   unauthenticated: 401,
   invalid_credentials: 401,
+  chat_auth_required: 401,
   forbidden: 403,
+  origin_not_allowed: 403,
   // 404: unknown, or another workspace's (the same answer)
   not_found: 404,
   credential_not_found: 404,
+  chat_not_found: 404,
   // 409: the state does not allow it
   conflict: 409,
   last_owner: 409,

@@ -12,6 +12,7 @@ import { compileWorkflow, type CompiledWorkflow } from "@/lib/engine/compiled-wo
 import { NotFoundError } from "@/lib/errors";
 import type { NodeRegistry } from "@/lib/workflow/node-definition";
 import { nodeRegistry } from "@/nodes";
+import { CHAT_TRIGGER_NODE_TYPE, type ChatTriggerParameters } from "@/nodes/chat-trigger/definition";
 import { cronOfRule, nextCronRun, type ScheduleTriggerParameters } from "@/nodes/schedule-trigger/definition";
 import type { WebhookParameters } from "@/nodes/webhook/definition";
 import { ActivationError, WebhookConflictError } from "./errors";
@@ -47,7 +48,7 @@ function staticParameters<T>(compiled: CompiledWorkflow, name: string): T {
 /** What an active workflow listens on: its enabled Webhook nodes' routes and Schedule Trigger nodes' next runs. */
 export function planTriggers(compiled: CompiledWorkflow, now: Date): TriggerPlan {
   const plan: TriggerPlan = { routes: [], schedules: [] };
-  let errorTriggers = 0;
+  let otherTriggers = 0;
   const seen = new Map<string, string>();
   for (const name of compiled.triggers) {
     const type = compiled.nodes.get(name)!.node.type;
@@ -68,11 +69,15 @@ export function planTriggers(compiled: CompiledWorkflow, now: Date): TriggerPlan
       if (!nextRunAt) throw new ActivationError("no_activatable_trigger", `Node "${name}": the cron expression "${cron}" never fires again`, { node: name });
       plan.schedules.push({ nodeName: name, cron, timezone, nextRunAt });
     } else if (type === ERROR_TRIGGER_NODE_TYPE) {
-      errorTriggers += 1;
+      otherTriggers += 1;
+    } else if (type === CHAT_TRIGGER_NODE_TYPE) {
+      // Served by POST /api/chat/<workflowId> (lib/triggers/chat.ts); its parameters are read per request, checked here.
+      staticParameters<ChatTriggerParameters>(compiled, name);
+      otherTriggers += 1;
     }
   }
-  if (plan.routes.length + plan.schedules.length + errorTriggers === 0) {
-    throw new ActivationError("no_activatable_trigger", "The workflow has no Webhook, Schedule Trigger or Error Trigger node to activate: run it by hand instead");
+  if (plan.routes.length + plan.schedules.length + otherTriggers === 0) {
+    throw new ActivationError("no_activatable_trigger", "The workflow has no Webhook, Schedule Trigger, Chat Trigger or Error Trigger node to activate: run it by hand instead");
   }
   return plan;
 }
