@@ -118,5 +118,4 @@ export const triggerMappers: MapperTable = {
   "n8n-nodes-base.scheduleTrigger": { map: scheduleTrigger },
   "n8n-nodes-base.errorTrigger": { map: () => ({ type: "hetumind.errorTrigger", parameters: {} }) },
   "@n8n/n8n-nodes-langchain.chatTrigger": { map: chatTrigger },
-  "@n8n/n8n-nodes-langchain.manualChatTrigger": { map: () => ({ type: "hetumind.manualTrigger", parameters: {} }) },
 };
