@@ -126,6 +126,7 @@ export function convertN8nWorkflow(document: unknown, registry: NodeRegistry, ex
     const context: MapContext = {
       name: node.name,
       typeVersion: node.typeVersion,
+      webhookId: node.webhookId,
       credentials,
       warn: (message, path) => warnings.push({ node: node.name, ...(path ? { path } : {}), message }),
       clearWarnings: (pathPrefix) => {

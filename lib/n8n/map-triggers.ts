@@ -12,7 +12,7 @@ function webhook(parameters: Parameters, context: MapContext): MapResult {
   }
   const options = record(parameters.options);
   const result: Parameters = defined({
-    path: parameters.path,
+    path: typeof parameters.path === "string" && parameters.path.trim() !== "" ? parameters.path : context.webhookId,
     httpMethod,
     responseMode: parameters.responseMode === "streaming" ? "lastNode" : parameters.responseMode,
     responseData: parameters.responseData === "firstEntryBinary" || parameters.responseData === "noData" ? undefined : parameters.responseData,

@@ -5,6 +5,8 @@ export interface MapContext {
   /** The node's name (for messages). */
   name: string;
   typeVersion: number;
+  /** n8n's `webhookId` of a trigger node (a Webhook without a path listens on it). */
+  webhookId?: string;
   /** The node's n8n credential references, by n8n credential type. */
   credentials: Record<string, { id?: string; name?: string }>;
   /** Something that was not carried over, or behaves differently here. */
