@@ -1,5 +1,6 @@
 "use server";
 import { cookies, headers } from "next/headers";
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { resolveWorkspaceSwitch } from "@/lib/auth/authenticate";
 import { createSessionToken, SECURE_SESSION_COOKIE, SESSION_COOKIE, sessionMaxAgeSeconds } from "@/lib/auth/session";
@@ -34,5 +35,7 @@ export async function switchWorkspaceAction(form: FormData): Promise<void> {
   } catch (error) {
     if (!HetumindError.isInstance(error) || error.code !== "not_found") throw error;
   }
+  // Every page shows the workspace's data: drop what the client router cached for the old one.
+  revalidatePath("/", "layout");
   redirect("/workflows");
 }
