@@ -30,6 +30,14 @@ export async function resolveNodeCredential(
     if (!declaration.required) return undefined;
     throw new CredentialError("credential_not_found", `Node "${node.name}" needs a "${type}" credential and references none`, { node: node.name, type });
   }
+  // An import (n8n export, template) leaves `placeholder:<...>` where the user has a credential to fill (docs/n8n-import.md).
+  if (reference.id.startsWith("placeholder:")) {
+    throw new CredentialError(
+      "credential_not_found",
+      `Node "${node.name}" needs a "${type}" credential${reference.name ? ` (imported as "${reference.name}")` : ""}: create one and point the node at it (the import left a placeholder)`,
+      { node: node.name, type, credentialId: reference.id, workspaceId },
+    );
+  }
   const stored = await getCredentialData(db, workspaceId, reference.id, options);
   if (!stored) {
     throw new CredentialError(

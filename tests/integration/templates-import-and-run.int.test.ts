@@ -113,3 +113,14 @@ describe("imported templates run", () => {
     expect(JSON.stringify(request.messages)).toContain("Hi there");
   });
 });
+
+describe("a template imported without its credential", () => {
+  it("fails on the model's node with a message saying the placeholder is to fill", async () => {
+    const db = testEngine.database.db;
+    const created = await importTemplateHandler(db, principal, { templateId: "support-agent", credentials: {} });
+    const row = await getWorkflow(db, DEFAULT_WORKSPACE_ID, String(created.id));
+    const outcome = await testEngine.engine.startAndRun({ workflow: workflowDocument(row!), workflowId: row!.id, input: { sessionId: "s-2", chatInput: "Hi" }, mode: "manual" });
+    expect(outcome.status).toBe("failed");
+    expect(outcome.status === "failed" ? outcome.error.message : "").toContain('needs a "openAiCompatibleApi" credential (imported as "OpenAI-compatible model"): create one and point the node at it');
+  });
+});
