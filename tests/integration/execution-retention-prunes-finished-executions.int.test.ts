@@ -35,7 +35,22 @@ async function finishedRun(db: Database, ageDays: number, status: "succeeded" | 
   expect(outcome.status).toBe("succeeded");
   const finishedAt = new Date(Date.now() - ageDays * DAY_MS);
   await db.execute(sql`update executions set status = ${status}, finished_at = ${finishedAt.toISOString()}::timestamptz, created_at = ${finishedAt.toISOString()}::timestamptz where id = ${outcome.executionId}`);
+  await threadRows(db, outcome.executionId);
   return outcome.executionId;
+}
+
+/**
+ * A checkpoint, a blob and a pending write on the execution's thread, whatever the engine kept of its own (what it
+ * keeps after a finished run is the engine's business; retention must remove all of it).
+ */
+async function threadRows(db: Database, threadId: string): Promise<void> {
+  const checkpointId = `retention-${randomUUID()}`;
+  await db.execute(sql`insert into checkpoints (thread_id, checkpoint_ns, checkpoint_id, format_version, type, checkpoint, channel_versions, metadata)
+    values (${threadId}, 'retention-test', ${checkpointId}, 4, 'json', '\\x7b7d'::bytea, '{}'::jsonb, '{}'::jsonb)`);
+  await db.execute(sql`insert into checkpoint_blobs (thread_id, checkpoint_ns, channel, version, type, blob)
+    values (${threadId}, 'retention-test', 'items', '1', 'json', '\\x5b5d'::bytea)`);
+  await db.execute(sql`insert into checkpoint_writes (thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, blob)
+    values (${threadId}, 'retention-test', ${checkpointId}, 'task', 0, 'items', 'json', '\\x5b5d'::bytea)`);
 }
 
 /** An unfinished execution created `ageDays` ago. */
@@ -46,13 +61,14 @@ async function unfinished(db: Database, ageDays: number, status: "queued" | "run
   return execution.id;
 }
 
-async function counts(db: Database, id: string): Promise<{ executions: number; nodeRuns: number; checkpoints: number; blobs: number }> {
+async function counts(db: Database, id: string): Promise<{ executions: number; nodeRuns: number; checkpoints: number; blobs: number; writes: number }> {
   const one = async (query: ReturnType<typeof sql>) => Number(((await db.execute(query)) as unknown as { rows: Array<{ count: number | string }> }).rows[0].count);
   return {
     executions: await one(sql`select count(*) as count from executions where id = ${id}`),
     nodeRuns: await one(sql`select count(*) as count from node_run_batches where execution_id = ${id}`),
     checkpoints: await one(sql`select count(*) as count from checkpoints where thread_id = ${id}`),
     blobs: await one(sql`select count(*) as count from checkpoint_blobs where thread_id = ${id}`),
+    writes: await one(sql`select count(*) as count from checkpoint_writes where thread_id = ${id}`),
   };
 }
 
@@ -97,14 +113,17 @@ describe("execution retention", () => {
     expect(before.executions).toBe(1);
     expect(before.nodeRuns).toBeGreaterThan(0);
     expect(before.checkpoints).toBeGreaterThan(0);
+    expect(before.blobs).toBeGreaterThan(0);
+    expect(before.writes).toBeGreaterThan(0);
 
     const result = await pruneExpiredExecutions(testEngine.database, { maxAgeDays: 30 });
     expect(result).toEqual({ deleted: 3, more: false });
-    for (const id of Object.values(old)) expect(await counts(db, id), id).toEqual({ executions: 0, nodeRuns: 0, checkpoints: 0, blobs: 0 });
+    for (const id of Object.values(old)) expect(await counts(db, id), id).toEqual({ executions: 0, nodeRuns: 0, checkpoints: 0, blobs: 0, writes: 0 });
     const kept = await counts(db, recent);
     expect(kept.executions).toBe(1);
     expect(kept.nodeRuns).toBeGreaterThan(0);
     expect(kept.checkpoints).toBeGreaterThan(0);
+    expect(kept.writes).toBeGreaterThan(0);
     for (const id of Object.values(oldButUnfinished)) expect((await counts(db, id)).executions, id).toBe(1);
 
     expect(await pruneExpiredExecutions(testEngine.database, { maxAgeDays: 30 })).toEqual({ deleted: 0, more: false });
