@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startNextServer, type NextServer } from "../helpers/next-server";
+import { quietHotReload, waitForHydration } from "../helpers/quiet-hmr";
 
 const CHROMIUM = "/usr/bin/chromium";
 /** The secret: it must never come back to the browser once saved. */
@@ -22,6 +23,7 @@ let previousAllowPrivate: string | undefined;
 async function open(path: string): Promise<void> {
   await page.goto(`${server.url}${path}`);
   await page.waitForLoadState("networkidle");
+  await waitForHydration(page);
 }
 
 function row(name: string) {
@@ -66,8 +68,7 @@ beforeAll(async () => {
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
   });
   const context = await browser.newContext();
-  // next dev reloads open pages on every rebuild (any file edited in the tree): keep its HMR socket from the page.
-  await context.routeWebSocket(/\/_next\/hmr/, () => undefined);
+  await quietHotReload(context); // no reloads when other files of the tree change mid-test
   page = await context.newPage();
   page.setDefaultTimeout(180_000);
   page.on("dialog", (dialog) => void dialog.accept());
@@ -91,7 +92,7 @@ describe.runIf(existsSync(CHROMIUM))("credentials page: create, secrets never sh
     await page.waitForURL(/\/workflows$/);
     await page.getByTestId("nav-credentials").click();
     await page.waitForURL(/\/credentials$/);
-    await page.waitForLoadState("networkidle");
+    await waitForHydration(page);
     expect(await page.getByTestId("credentials-empty").count()).toBe(1);
     for (const type of ["httpHeaderAuth", "httpBasicAuth", "httpBearerAuth", "openAiApi"]) {
       expect(await page.getByTestId(`credential-type-${type}`).count(), type).toBe(1);

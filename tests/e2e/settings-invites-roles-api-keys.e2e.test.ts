@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startNextServer, type NextServer } from "../helpers/next-server";
+import { quietHotReload, waitForHydration } from "../helpers/quiet-hmr";
 
 const CHROMIUM = "/usr/bin/chromium";
 const OWNER = { email: "owner@example.com", password: "owner's long password" };
@@ -16,8 +17,7 @@ const contexts: BrowserContext[] = [];
 async function newPerson(): Promise<Page> {
   const context = await browser.newContext();
   contexts.push(context);
-  // next dev reloads open pages on every rebuild (any file edited in the tree): keep its HMR socket from the page.
-  await context.routeWebSocket(/\/_next\/hmr/, () => undefined);
+  await quietHotReload(context); // no reloads when other files of the tree change mid-test
   const page = await context.newPage();
   page.setDefaultTimeout(180_000);
   page.on("dialog", (dialog) => void dialog.accept());
@@ -28,6 +28,7 @@ async function newPerson(): Promise<Page> {
 async function open(page: Page, path: string): Promise<void> {
   await page.goto(path.startsWith("http") ? path : `${server.url}${path}`);
   await page.waitForLoadState("networkidle");
+  await waitForHydration(page);
 }
 
 function memberRow(page: Page, email: string) {
@@ -193,18 +194,18 @@ describe.runIf(existsSync(CHROMIUM))("workspace settings: invites, roles, API ke
     await open(carol, link);
     await carol.getByTestId("invite-sign-in").click();
     await carol.waitForURL(/\/sign-in\?next=/);
-    await carol.waitForLoadState("networkidle");
+    await waitForHydration(carol);
     await carol.getByTestId("email").fill(CAROL.email);
     await carol.getByTestId("password").fill(CAROL.password);
     await carol.getByTestId("submit").click();
     await carol.waitForURL(/\/sign-up\?invite=/);
-    await carol.waitForLoadState("networkidle");
+    await waitForHydration(carol);
     await carol.getByTestId("accept-invite").click();
     await carol.waitForURL(/\/workflows$/);
     await expect.poll(() => whoami(carol), { timeout: 60_000 }).toContain("Acme (viewer)");
 
     expect(await carol.getByTestId("workspace-select").locator("option").allTextContents()).toEqual(["Carol's lab (owner)", "Acme (viewer)"]);
-    await carol.waitForLoadState("networkidle");
+    await waitForHydration(carol);
     await carol.getByTestId("workspace-select").selectOption({ label: "Carol's lab (owner)" });
     await expect.poll(() => whoami(carol), { timeout: 60_000 }).toContain("Carol's lab (owner)");
     await open(carol, "/settings");
