@@ -10,7 +10,7 @@ export class UsageError extends HetumindError {
 
 export const USAGE = `hetumind <command>
 
-  validate <file>                       check a workflow file; prints every problem (exit 1 when invalid)
+  validate <file>                       check a workflow file (ours or an n8n export); prints every problem (exit 1 when invalid)
   run <file> [--input '<json>'] [--trace]
                                         run a workflow and print its output items as JSON
                                         --trace also prints each node's status and ms (on stderr)
@@ -19,7 +19,7 @@ export const USAGE = `hetumind <command>
   executions [--status s] [--limit N]   list executions
   resume <executionId> [--approve | --reject [--comment c] | --data '<json>']
                                         resume a waiting execution
-  import <file>                         store a workflow; prints its id
+  import <file>                         store a workflow (ours or an n8n export, mapped); prints its id, the report on stderr
   export <id>                           print a stored workflow as JSON
   user create --email E [--password P] [--name N] [--workspace NAME]
                                         create an account (the first one owns the default workspace; else a new

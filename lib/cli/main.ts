@@ -111,7 +111,11 @@ async function commandRun(line: CommandLine, output: Output): Promise<number> {
   });
 }
 
-function commandValidate(workflow: unknown, output: Output): number {
+/** An n8n export is validated as it would import (mapped; the import report goes to stderr). */
+function commandValidate(document: unknown, output: Output): number {
+  const { workflow, report } = prepareImport(document, nodeRegistry);
+  const lines = formatImportReport(report);
+  if (lines.length > 0) output.err(lines.join("\n"));
   const result = validateWorkflow(workflow, nodeRegistry);
   if (result.ok) {
     output.out(`valid: ${result.workflow.nodes.length} nodes`);

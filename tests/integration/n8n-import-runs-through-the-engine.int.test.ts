@@ -86,3 +86,14 @@ describe("hetumind import <n8n export>", () => {
     expect(result.stderr).toContain('credential to fill  "Report unknown region" httpHeaderAuth "Ops API key": expects httpHeaderAuth (placeholder:Hh1Aa2Bb3Cc4Dd5E)');
   });
 });
+
+describe("hetumind validate <n8n export>", () => {
+  it("validates the export as it would import, with the report on stderr", { timeout: 180_000 }, async () => {
+    const directory = tempDirectory();
+    const file = writeJson(directory, "ai-nodes.json", fixture("ai-nodes.json"));
+    const result = await runCli(["validate", file], { HETUMIND_DATA_DIR: path.join(directory, "data") });
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe("valid: 18 nodes");
+    expect(result.stderr).toContain('disabled  "Answer questions with a vector store" (@n8n/n8n-nodes-langchain.toolVectorStore v1)');
+  });
+});
