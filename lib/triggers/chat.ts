@@ -247,6 +247,22 @@ export function handleChatHistory(request: Request, workflowId: string, options:
   });
 }
 
+/** What the hosted page (app/chat/[workflowId]) needs to know about a chat; throws ChatNotFoundError. */
+export async function chatPageInfo(db: Database, workflowId: string): Promise<{ workflowId: string; workspaceId: string; title: string; initialMessages: string[]; public: boolean; active: boolean; basicAuth: boolean; hasMemory: boolean }> {
+  const target = await loadTarget(db, workflowId);
+  const { parameters, workflow } = target;
+  return {
+    workflowId: workflow.id,
+    workspaceId: workflow.workspaceId,
+    title: parameters.options.title ?? workflow.name,
+    initialMessages: parameters.initialMessages.split("\n").map((line) => line.trim()).filter(Boolean),
+    public: parameters.public,
+    active: workflow.active,
+    basicAuth: parameters.public && parameters.authentication === "basicAuth",
+    hasMemory: target.hasMemory,
+  };
+}
+
 /** OPTIONS: the CORS preflight of a public chat. */
 export function handleChatPreflight(request: Request, workflowId: string, options: HandleChatOptions = {}): Promise<Response> {
   return answer(request, async (setCors) => {

@@ -63,14 +63,17 @@ async function acquireDevLock(until: number): Promise<() => void> {
   }
 }
 
-/** Starts `next dev` on a free port with its own data directory and waits until /api/ready answers 200. */
-export async function startNextServer(timeoutMs = 180_000, lockTimeoutMs = 1_200_000): Promise<NextServer> {
+/**
+ * Starts `next dev` on a free port with its own data directory and waits until /api/ready answers 200. `options.env` is
+ * added to the server's environment (e.g. `HETUMIND_ALLOW_PRIVATE_NETWORK: "true"` for a model fixture on 127.0.0.1).
+ */
+export async function startNextServer(timeoutMs = 180_000, lockTimeoutMs = 1_200_000, options: { env?: Record<string, string> } = {}): Promise<NextServer> {
   const releaseLock = await acquireDevLock(Date.now() + lockTimeoutMs);
   const port = await freePort();
   const dataDir = path.join(tempDirectory("hetumind-e2e-"), "data");
   const child: ChildProcess = spawn(process.execPath, [path.join(REPO_ROOT, "node_modules/next/dist/bin/next"), "dev", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: REPO_ROOT,
-    env: { ...process.env, HETUMIND_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", VITEST: "", HETUMIND_LOG_LEVEL: "warn", NODE_ENV: "development" },
+    env: { ...process.env, HETUMIND_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", VITEST: "", HETUMIND_LOG_LEVEL: "warn", NODE_ENV: "development", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
