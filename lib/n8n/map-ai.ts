@@ -60,11 +60,11 @@ function lmChatAnthropic(parameters: Parameters, context: MapContext): MapResult
   return { type: "hetumind.lmChatAnthropic", parameters: defined({ model: locatorValue(parameters.model), options: modelOptions(record(parameters.options), context, "maxTokensToSample") }) };
 }
 
-/** Ollama (and other OpenAI-compatible servers) through our OpenAI-compatible model. */
-function lmChatOpenAiCompatible(credentialType: string) {
+/** Ollama, OpenRouter, DeepSeek (OpenAI-compatible servers) through our OpenAI-compatible model. */
+function lmChatOpenAiCompatible(credentialType: string, baseUrl: string) {
   return (parameters: Parameters, context: MapContext): MapResult => {
     context.useCredential(credentialType, "openAiCompatibleApi");
-    context.warn("runs on the OpenAI-compatible model: its credential's base URL is the server's OpenAI API (Ollama: http://host:11434/v1)");
+    context.warn(`runs on the OpenAI-compatible model: its credential's base URL is the server's OpenAI API (${baseUrl})`);
     return { type: "hetumind.lmChatOpenAiCompatible", parameters: defined({ model: locatorValue(parameters.model), options: modelOptions(record(parameters.options), context, "maxTokens") }) };
   };
 }
@@ -97,7 +97,9 @@ export const aiMappers: MapperTable = {
   "@n8n/n8n-nodes-langchain.chainLlm": { map: chainLlm },
   "@n8n/n8n-nodes-langchain.lmChatOpenAi": { map: lmChatOpenAi },
   "@n8n/n8n-nodes-langchain.lmChatAnthropic": { map: lmChatAnthropic },
-  "@n8n/n8n-nodes-langchain.lmChatOllama": { map: lmChatOpenAiCompatible("ollamaApi") },
+  "@n8n/n8n-nodes-langchain.lmChatOllama": { map: lmChatOpenAiCompatible("ollamaApi", "Ollama: http://host:11434/v1") },
+  "@n8n/n8n-nodes-langchain.lmChatOpenRouter": { map: lmChatOpenAiCompatible("openRouterApi", "https://openrouter.ai/api/v1") },
+  "@n8n/n8n-nodes-langchain.lmChatDeepSeek": { map: lmChatOpenAiCompatible("deepSeekApi", "https://api.deepseek.com/v1") },
   "@n8n/n8n-nodes-langchain.memoryBufferWindow": { map: memoryBufferWindow },
   "@n8n/n8n-nodes-langchain.memoryPostgresChat": { map: memoryPostgresChat },
   "@n8n/n8n-nodes-langchain.outputParserStructured": { map: outputParserStructured },

@@ -111,11 +111,20 @@ function chatTrigger(parameters: Parameters, context: MapContext): MapResult {
   return { type: "hetumind.chatTrigger", parameters: result };
 }
 
+/** "When executed by another workflow": a sub-workflow starts at its first trigger with the caller's items, as a Manual Trigger does. */
+function executeWorkflowTrigger(parameters: Parameters, context: MapContext): MapResult {
+  if (parameters.inputSource !== undefined && parameters.inputSource !== "passthrough") {
+    context.warn("declared workflow inputs are not enforced: the sub-workflow receives the caller's items as they are", "parameters.inputSource");
+  }
+  return { type: "hetumind.manualTrigger", parameters: {} };
+}
+
 export const triggerMappers: MapperTable = {
   "n8n-nodes-base.manualTrigger": { map: () => ({ type: "hetumind.manualTrigger", parameters: {} }) },
   "n8n-nodes-base.webhook": { map: webhook },
   "n8n-nodes-base.respondToWebhook": { map: respondToWebhook },
   "n8n-nodes-base.scheduleTrigger": { map: scheduleTrigger },
   "n8n-nodes-base.errorTrigger": { map: () => ({ type: "hetumind.errorTrigger", parameters: {} }) },
+  "n8n-nodes-base.executeWorkflowTrigger": { map: executeWorkflowTrigger },
   "@n8n/n8n-nodes-langchain.chatTrigger": { map: chatTrigger },
 };

@@ -212,6 +212,9 @@ describe("AI nodes (ai-nodes.json)", () => {
       "Triage Agent": "hetumind.agent",
       "Ollama Chat Model": "hetumind.lmChatOpenAiCompatible",
       "Simple Memory": "hetumind.memoryBufferWindow",
+      "When Executed by Another Workflow": "hetumind.manualTrigger",
+      "OpenRouter Chat Model": "hetumind.lmChatOpenAiCompatible",
+      "DeepSeek Chat Model": "hetumind.lmChatOpenAiCompatible",
     });
     expect(report.unsupported).toEqual([{ node: "Answer questions with a vector store", type: "@n8n/n8n-nodes-langchain.toolVectorStore", typeVersion: 1, reason: "no equivalent node type in Hetumind" }]);
     expect(nodeOf(workflow, "When chat message received").parameters).toEqual({ public: true, initialMessages: "Hi! How can I help with your order?", options: { allowedOrigins: "https://shop.example.com", title: "Support" } });
@@ -274,7 +277,11 @@ describe("AI nodes (ai-nodes.json)", () => {
       ["Webhook", "httpHeaderAuth", "dropped", null],
       ["Anthropic Chat Model", "anthropicApi", "placeholder", "anthropicApi"],
       ["Ollama Chat Model", "ollamaApi", "placeholder", "openAiCompatibleApi"],
+      ["OpenRouter Chat Model", "openRouterApi", "placeholder", "openAiCompatibleApi"],
+      ["DeepSeek Chat Model", "deepSeekApi", "placeholder", "openAiCompatibleApi"],
     ]);
+    expect(nodeOf(workflow, "OpenRouter Chat Model").parameters).toEqual({ model: "openai/gpt-4o-mini", options: { temperature: 0.5 } });
+    expect(report.warnings).toContainEqual({ node: "When Executed by Another Workflow", path: "parameters.inputSource", message: expect.stringContaining("not enforced") });
     expect(nodeOf(workflow, "Ollama Chat Model").credentials).toEqual({ openAiCompatibleApi: { id: "placeholder:OlLaMa0000000001", name: "Ollama account" } });
     // $fromAI in the Workflow tool's inputs became its declared schema: no warning about it is left.
     expect(report.warnings.filter((warning) => warning.message.includes("$fromAI"))).toEqual([]);
