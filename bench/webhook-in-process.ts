@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { sql } from "drizzle-orm";
 import { openDatabase } from "@/lib/db/client";
 import { createWorkflow } from "@/lib/db/queries/workflows";
 import { DEFAULT_WORKSPACE_ID } from "@/lib/db/schema";
@@ -40,6 +41,8 @@ if (process.env.BENCH_TRACE_QUERIES && database.pglite) {
   }
 }
 const definition = JSON.parse(readFileSync(path.join(import.meta.dirname, "workflows/webhook-anchor.json"), "utf8"));
+// A data dir reused from an earlier run (BENCH_DATA_DIR) holds the route already.
+await database.db.execute(sql`delete from webhook_routes`);
 const row = await createWorkflow(database.db, { workspaceId: DEFAULT_WORKSPACE_ID, name: "bench", definition });
 await activateWorkflow(database.db, DEFAULT_WORKSPACE_ID, row.id);
 const runtime = { engine, database };

@@ -110,6 +110,17 @@ async function openPostgres(
   }
 }
 
+/**
+ * Postgres settings for the embedded database. PGlite's defaults (shared_buffers 128MB, all of it WASM memory once
+ * touched) cost ~400 MB of RSS; one process with small working sets does as well with less (figures in
+ * docs/decisions/pglite-memory-settings.md). `HETUMIND_PGLITE_SHARED_BUFFERS` overrides the buffer size.
+ */
+function pgliteSettings(): string[] {
+  const sharedBuffers = process.env.HETUMIND_PGLITE_SHARED_BUFFERS || "16MB";
+  if (!/^\d+(kB|MB|GB)$/.test(sharedBuffers)) throw new Error(`HETUMIND_PGLITE_SHARED_BUFFERS must look like 16MB, got "${sharedBuffers}"`);
+  return [`shared_buffers = ${sharedBuffers}`, "wal_buffers = 1MB", "work_mem = 2MB", "maintenance_work_mem = 16MB", "temp_buffers = 2MB"];
+}
+
 async function openPglite(options: OpenDatabaseOptions, migrationsFolder: string | undefined): Promise<DatabaseHandle> {
   const [{ PGlite }, { vector }, { drizzle }] = await Promise.all([
     import("@electric-sql/pglite"),
@@ -133,7 +144,7 @@ async function openPglite(options: OpenDatabaseOptions, migrationsFolder: string
     try {
       const isNew = !fs.existsSync(path.join(dataDir, "PG_VERSION"));
       const seed = isNew && options.seedDataDir ? { loadDataDir: options.seedDataDir } : {};
-      client = new PGlite(dataDir, { extensions: { vector }, ...seed });
+      client = new PGlite(dataDir, { extensions: { vector }, postgresqlconf: pgliteSettings(), ...seed });
     } catch (error) {
       lock.release();
       throw error;

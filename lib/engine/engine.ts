@@ -247,7 +247,7 @@ export class Engine {
         getCredential: (type, { node, definition }) =>
           resolveNodeCredential(this.db, execution.workspaceId, type, { name: node.name, credentials: node.credentials, declared: definition.credentials }),
       };
-      const runsStatement = (runs: NodeRunRecord[]) => nodeRunsInsertStatement({ workspaceId: execution.workspaceId, executionId: execution.id, runs });
+      const base = { workspaceId: execution.workspaceId, executionId: execution.id };
 
       let input: { run: RunState } | Command | null | "still-waiting";
       if (fresh) {
@@ -266,13 +266,13 @@ export class Engine {
           startHeartbeat();
         }
         // Written with the first checkpoint, in the same statement.
-        if (first.runs.length > 0) this.checkpointer.attach(execution.id, runsStatement(first.runs));
+        this.checkpointer.attachRuns(execution.id, { ...base, runs: first.runs });
         input = { run: first.state };
       }
       const graph = compileGraph(
         environment,
         // Written with the segment's checkpoint, in the same statement (SegmentCheckpointSaver).
-        { recordRuns: async (runs) => this.checkpointer.attach(execution.id, runsStatement(runs)) },
+        { recordRuns: async (runs) => this.checkpointer.attachRuns(execution.id, { ...base, runs }) },
         this.checkpointer,
       );
       const config = {

@@ -69,7 +69,8 @@ describe("durable executions across real processes", () => {
 
     const listed = await runCli(["executions", "--status", "succeeded"], env);
     expect(JSON.parse(listed.stdout)).toHaveLength(1);
-  });
+    // Four CLI processes, each opening the embedded database: minutes on a busy 2-core machine.
+  }, 240_000);
 
   it("keeps a Human Approval pause across processes and resumes it with `hetumind resume`", async () => {
     const directory = tempDirectory();
@@ -102,5 +103,5 @@ describe("durable executions across real processes", () => {
     const again = await runCli(["resume", waiting.executionId, "--approve"], env);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/is succeeded, not waiting for a decision: nothing was changed/);
-  });
+  }, 240_000);
 });

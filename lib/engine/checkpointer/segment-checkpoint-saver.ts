@@ -1,6 +1,7 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { ChannelVersions, Checkpoint, CheckpointMetadata, PendingWrite } from "@langchain/langgraph-checkpoint";
 import type { SQL } from "drizzle-orm";
+import { type NodeRunBatchInput, nodeRunBatchesInsertStatement } from "@/lib/db/queries/node-runs";
 import { DrizzleCheckpointSaver } from "./drizzle-checkpoint-saver";
 
 /**
@@ -13,22 +14,31 @@ import { DrizzleCheckpointSaver } from "./drizzle-checkpoint-saver";
  *    what happens when it dies a moment earlier, and segments are built to be re-run (side effects carry idempotency
  *    keys). Writes to LangGraph's own channels (`__interrupt__`, `__resume__`, `__error__`, ...) are stored at once: a
  *    pause or an error must be on disk when the step stops.
- * 2. A segment's node runs are `attach`ed and written in the same statement as the segment's checkpoint: atomically
- *    (a replayed segment never records its node runs twice) and in one round trip.
+ * 2. A segment's node runs are attached (`attachRuns`) and written in the same statement as the segment's checkpoint:
+ *    atomically (a replayed segment never records its node runs twice) and in one round trip. Several segments carried
+ *    by one checkpoint (durability "exit") go in as one multi-row INSERT, so that their batch ids keep their order.
  */
 export class SegmentCheckpointSaver extends DrizzleCheckpointSaver {
   private readonly held = new Map<string, Array<{ config: RunnableConfig; writes: PendingWrite[]; taskId: string; taskPath?: string }>>();
-  private readonly attached = new Map<string, SQL[]>();
+  private readonly attached = new Map<string, NodeRunBatchInput[]>();
 
   private static threadOf(config: RunnableConfig): string {
     return String(config.configurable?.thread_id ?? "");
   }
 
-  /** Writes `statement` (an INSERT) with the thread's next checkpoint. */
-  attach(thread: string, statement: SQL): void {
+  /** Writes a segment's node runs with the thread's next checkpoint. */
+  attachRuns(thread: string, batch: NodeRunBatchInput): void {
+    if (batch.runs.length === 0) return;
     const list = this.attached.get(thread) ?? [];
-    list.push(statement);
+    list.push(batch);
     this.attached.set(thread, list);
+  }
+
+  /** The attached node runs of a thread as one statement (none when there are none), forgetting them. */
+  private takeAttached(thread: string): SQL[] {
+    const batches = this.attached.get(thread) ?? [];
+    this.attached.delete(thread);
+    return batches.length > 0 ? [nodeRunBatchesInsertStatement(batches)] : [];
   }
 
   override async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
@@ -46,9 +56,7 @@ export class SegmentCheckpointSaver extends DrizzleCheckpointSaver {
   override async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
     const thread = SegmentCheckpointSaver.threadOf(config);
     this.held.delete(thread);
-    const alongside = this.attached.get(thread) ?? [];
-    this.attached.delete(thread);
-    return this.putAlongside(config, checkpoint, metadata, newVersions, alongside);
+    return this.putAlongside(config, checkpoint, metadata, newVersions, this.takeAttached(thread));
   }
 
   /** Stores what is held for a thread (before an internal write, so that the order of writes is kept). */
@@ -60,13 +68,11 @@ export class SegmentCheckpointSaver extends DrizzleCheckpointSaver {
   }
 
   /**
-   * The thread stopped (finished, paused or failed): attached statements that no checkpoint carried are written now,
+   * The thread stopped (finished, paused or failed): attached node runs that no checkpoint carried are written now,
    * held writes are dropped.
    */
   async release(thread: string): Promise<void> {
     this.held.delete(thread);
-    const attached = this.attached.get(thread) ?? [];
-    this.attached.delete(thread);
-    for (const statement of attached) await this.db.execute(statement);
+    for (const statement of this.takeAttached(thread)) await this.db.execute(statement);
   }
 }
