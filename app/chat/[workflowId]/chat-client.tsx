@@ -76,7 +76,10 @@ function Conversation({ workflowId, sessionId, history, greeting }: { workflowId
   const { messages, sendMessage, status, error, stop } = useChat({ id: sessionId, transport, messages: history });
   const [input, setInput] = useState("");
   const end = useRef<HTMLDivElement>(null);
-  useEffect(() => end.current?.scrollIntoView({ block: "end" }), [messages]);
+  useEffect(() => {
+    // Braces: Chromium's scrollIntoView returns a promise, and an effect may only return a clean-up function.
+    void end.current?.scrollIntoView({ block: "end" });
+  }, [messages]);
   const busy = status === "submitted" || status === "streaming";
 
   const submit = (event: FormEvent) => {
