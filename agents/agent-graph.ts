@@ -93,7 +93,7 @@ export function buildAgentGraph(options: AgentGraphOptions, checkpointer: BaseCh
   };
 
   const toolsStep = async (state: AgentStateValues): Promise<Partial<AgentStateValues>> => {
-    const outcomes = await runToolCalls(state.pending, { tools: options.tools, signal: options.signal, timeoutMs: options.toolTimeoutMs, idempotencyPrefix: options.idempotencyPrefix });
+    const outcomes = await runToolCalls(state.pending, { tools: options.tools, signal: options.signal, timeoutMs: options.toolTimeoutMs, idempotencyPrefix: `${options.idempotencyPrefix}:${state.modelCalls}` });
     for (const outcome of outcomes) options.onToolResult?.({ toolCallId: outcome.toolCallId, toolName: outcome.toolName, ok: outcome.ok, output: outcome.output });
     return {
       messages: [toolMessage(outcomes)],

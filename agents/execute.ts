@@ -57,7 +57,8 @@ export async function executeAgent(context: ExecuteContext<AgentParameters>): Pr
       maxSteps: parameters.maxSteps,
       toolTimeoutMs: parameters.toolTimeout,
       signal: context.signal,
-      idempotencyPrefix: `${context.execution.id}:${node}`,
+      // Call ids repeat across runs and items on some servers (`call_0`): the key names the run, the item and the step too.
+      idempotencyPrefix: `${context.execution.id}:${node}:${runIndex}:${itemIndex}`,
       initialMessages: async () => [...(memory ? await memory.load() : []), userMessage],
       ...(stream
         ? {
