@@ -129,8 +129,11 @@ export function convertN8nWorkflow(document: unknown, registry: NodeRegistry, ex
       webhookId: node.webhookId,
       credentials,
       warn: (message, path) => warnings.push({ node: node.name, ...(path ? { path } : {}), message }),
-      clearWarnings: (pathPrefix) => {
-        for (let index = warnings.length - 1; index >= 0; index--) if (warnings[index]!.path?.startsWith(pathPrefix)) warnings.splice(index, 1);
+      clearWarnings: (pathPrefix, about) => {
+        for (let index = warnings.length - 1; index >= 0; index--) {
+          const warning = warnings[index]!;
+          if (warning.path?.startsWith(pathPrefix) && (about === undefined || warning.message.includes(about))) warnings.splice(index, 1);
+        }
       },
       useCredential: (n8nType, ourType) => claimed.set(n8nType, ourType),
       dropCredential: (n8nType, reason) => dropped.set(n8nType, reason),

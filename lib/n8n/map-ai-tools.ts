@@ -59,6 +59,68 @@ function toolHttpRequest(parameters: Parameters, context: MapContext): MapResult
   return { type: "hetumind.toolHttpRequest", parameters: result };
 }
 
+/**
+ * `{{ $fromAI('name', 'description', 'type') }}` (n8n's tool nodes: the model fills the value) -> our `{name}` placeholder,
+ * declared once. Only a `{{ }}` holding just that call can become a placeholder.
+ */
+const FROM_AI = /\{\{\s*\$fromAI\(\s*(['"`])([A-Za-z0-9_-]{1,64})\1\s*(?:,\s*(['"`])((?:(?!\3)[^\\]|\\.)*)\3\s*)?(?:,\s*(['"`])(string|number|boolean|json)\5\s*)?(?:,[^)]*)?\)\s*\}\}/g;
+
+function fromAiToPlaceholders(value: unknown, placeholders: Map<string, Parameters>): unknown {
+  if (typeof value === "string") {
+    return value.replace(FROM_AI, (_match, _quote, name: string, _descriptionQuote, description: string | undefined, _typeQuote, type: string | undefined) => {
+      if (!placeholders.has(name)) placeholders.set(name, defined({ name, description: description || undefined, type: type ?? "string", required: true }));
+      return `{${name}}`;
+    });
+  }
+  if (Array.isArray(value)) return value.map((entry) => fromAiToPlaceholders(entry, placeholders));
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, fromAiToPlaceholders(entry, placeholders)]));
+  return value;
+}
+
+function pairsOf(value: unknown): Array<{ name: string; value: string }> {
+  const list = record(value).parameters;
+  return Array.isArray(list) ? list.filter(isRecord).map((entry) => ({ name: String(entry.name ?? ""), value: entry.value === undefined || entry.value === null ? "" : String(entry.value) })) : [];
+}
+
+/** n8n's HTTP Request Tool (`n8n-nodes-base.httpRequestTool`, v4.x): the HTTP Request node's parameters, filled with $fromAI. */
+function httpRequestTool(n8nParameters: Parameters, context: MapContext): MapResult {
+  if (context.typeVersion < 4) return unsupported("HTTP Request Tool before v4 is not supported");
+  const placeholders = new Map<string, Parameters>();
+  const parameters = fromAiToPlaceholders(n8nParameters, placeholders) as Parameters;
+  if (JSON.stringify(parameters).includes("$fromAI")) return unsupported("$fromAI() inside a larger expression cannot become a placeholder; give it its own {{ }}");
+  context.clearWarnings("parameters", "$fromAI");
+  const result: Parameters = { toolDescription: parameters.toolDescription ?? "Makes an HTTP request", method: parameters.method ?? "GET", url: parameters.url };
+  if (parameters.authentication === "predefinedCredentialType") {
+    context.warn(`n8n's predefined "${String(parameters.nodeCredentialType)}" credential is not supported: the request is sent without authentication`, "parameters.authentication");
+    result.authentication = "none";
+  } else {
+    const auth = genericHttpAuth(parameters, context);
+    if ("unsupported" in auth) return unsupported(auth.unsupported);
+    result.authentication = auth.authentication;
+  }
+  if (parameters.sendQuery === true) {
+    if (parameters.specifyQuery === "json") return unsupported("query parameters given as JSON are not supported (name/value pairs are)");
+    Object.assign(result, { sendQuery: true, queryParameters: { parameters: pairsOf(parameters.queryParameters) } });
+  }
+  if (parameters.sendHeaders === true) {
+    if (parameters.specifyHeaders === "json") return unsupported("headers given as JSON are not supported (name/value pairs are)");
+    Object.assign(result, { sendHeaders: true, headerParameters: { parameters: pairsOf(parameters.headerParameters) } });
+  }
+  if (parameters.sendBody === true) {
+    const contentType = parameters.contentType ?? "json";
+    if (contentType !== "json" && contentType !== "form-urlencoded" && contentType !== "raw") return unsupported(`a ${String(contentType)} body is not supported (JSON, form-urlencoded and raw are)`);
+    Object.assign(result, { sendBody: true, contentType });
+    if (contentType === "raw") Object.assign(result, defined({ body: parameters.body, rawContentType: parameters.rawContentType }));
+    else if (contentType === "json" && parameters.specifyBody === "json") result.jsonBody = typeof parameters.jsonBody === "string" ? parameters.jsonBody : JSON.stringify(parameters.jsonBody ?? {});
+    else if (contentType === "json") result.jsonBody = JSON.stringify(Object.fromEntries(pairsOf(parameters.bodyParameters).map((pair) => [pair.name, pair.value])));
+    else result.bodyParameters = { parameters: pairsOf(parameters.bodyParameters) };
+  }
+  const timeout = record(parameters.options).timeout;
+  if (typeof timeout === "number") result.options = { timeout };
+  if (placeholders.size > 0) result.placeholderDefinitions = { values: [...placeholders.values()] };
+  return { type: "hetumind.toolHttpRequest", parameters: result };
+}
+
 const INPUT_SCHEMA_KEYS = ["specifyInputSchema", "schemaType", "jsonSchemaExample", "inputSchema"] as const;
 
 function inputSchemaOf(parameters: Parameters): Parameters {
@@ -120,6 +182,7 @@ function mcpClientTool(parameters: Parameters, context: MapContext): MapResult {
 }
 
 export const toolMappers: MapperTable = {
+  "n8n-nodes-base.httpRequestTool": { map: httpRequestTool },
   "@n8n/n8n-nodes-langchain.toolHttpRequest": { map: toolHttpRequest },
   "@n8n/n8n-nodes-langchain.toolCode": { map: toolCode, rawKeys: ["jsCode", "pythonCode"] },
   "@n8n/n8n-nodes-langchain.toolWorkflow": { map: toolWorkflow },

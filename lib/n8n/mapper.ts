@@ -11,8 +11,8 @@ export interface MapContext {
   credentials: Record<string, { id?: string; name?: string }>;
   /** Something that was not carried over, or behaves differently here. */
   warn(message: string, path?: string): void;
-  /** Forgets the expression warnings under a parameter path (the mapper translated what they were about). */
-  clearWarnings(pathPrefix: string): void;
+  /** Forgets the warnings under a parameter path (optionally only those mentioning `about`): the mapper translated what they were about. */
+  clearWarnings(pathPrefix: string, about?: string): void;
   /**
    * The mapped node uses this n8n credential as our type `ourType` (it becomes a placeholder to fill, or is linked).
    * Credentials of types not claimed here are reported as dropped.

@@ -93,7 +93,7 @@ describe("hetumind validate <n8n export>", () => {
     const file = writeJson(directory, "ai-nodes.json", fixture("ai-nodes.json"));
     const result = await runCli(["validate", file], { HETUMIND_DATA_DIR: path.join(directory, "data") });
     expect(result.code).toBe(0);
-    expect(result.stdout.trim()).toBe("valid: 21 nodes");
+    expect(result.stdout.trim()).toBe("valid: 22 nodes");
     expect(result.stderr).toContain('disabled  "Answer questions with a vector store" (@n8n/n8n-nodes-langchain.toolVectorStore v1)');
   });
 });

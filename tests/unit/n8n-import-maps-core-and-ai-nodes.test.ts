@@ -215,6 +215,23 @@ describe("AI nodes (ai-nodes.json)", () => {
       "When Executed by Another Workflow": "hetumind.manualTrigger",
       "OpenRouter Chat Model": "hetumind.lmChatOpenAiCompatible",
       "DeepSeek Chat Model": "hetumind.lmChatOpenAiCompatible",
+      "Search orders": "hetumind.toolHttpRequest",
+    });
+    // n8n's HTTP Request Tool: each {{ $fromAI(...) }} becomes a declared placeholder.
+    expect(nodeOf(workflow, "Search orders").parameters).toEqual({
+      toolDescription: "Searches the shop's orders of a customer",
+      method: "GET",
+      url: "https://api.example.com/customers/{customerId}/orders",
+      authentication: "none",
+      sendQuery: true,
+      queryParameters: { parameters: [{ name: "status", value: "{status}" }, { name: "limit", value: "10" }] },
+      options: { timeout: 15000 },
+      placeholderDefinitions: {
+        values: [
+          { name: "customerId", description: "The customer id, e.g. C-42", type: "string", required: true },
+          { name: "status", description: "open or closed", type: "string", required: true },
+        ],
+      },
     });
     expect(report.unsupported).toEqual([{ node: "Answer questions with a vector store", type: "@n8n/n8n-nodes-langchain.toolVectorStore", typeVersion: 1, reason: "no equivalent node type in Hetumind" }]);
     expect(nodeOf(workflow, "When chat message received").parameters).toEqual({ public: true, initialMessages: "Hi! How can I help with your order?", options: { allowedOrigins: "https://shop.example.com", title: "Support" } });
