@@ -14,6 +14,7 @@ import { clearEncryptionKeyCache } from "@/lib/secrets";
 import type { WorkflowInput } from "@/lib/workflow/schema";
 import type { ModelFixture } from "../fixtures/model-fixture-core";
 import { startOpenAiFixture } from "../fixtures/openai-fixture-server";
+import { createTestDatabase, TEST_DATABASE_DRIVERS } from "../helpers/db";
 import { createTestEngine, jsonOf, type TestEngine } from "../helpers/engine";
 
 const saved = { key: process.env.HETUMIND_ENCRYPTION_KEY, allow: process.env.HETUMIND_ALLOW_PRIVATE_NETWORK };
@@ -121,5 +122,21 @@ describe("Postgres Chat Memory", () => {
     expect(await memory.load()).toHaveLength(2);
     expect(await clearChatMemorySession(test.database.db, DEFAULT_WORKSPACE_ID, "replay")).toBe(1);
     expect(await memory.load()).toEqual([]);
+  });
+});
+
+describe.each(TEST_DATABASE_DRIVERS)("the chat memory migration on %s", (driver) => {
+  it("applies from a blank database through the driver, and memory works on it", async () => {
+    const database = await createTestDatabase({ driver, migrateFromBlank: true });
+    try {
+      const memory = new PostgresChatMemory({ db: database.db, workspaceId: DEFAULT_WORKSPACE_ID, sessionId: "s", windowTurns: 1 });
+      await memory.save({ turnId: "t1", messages: [{ role: "user", content: "one" }] });
+      await memory.save({ turnId: "t2", messages: [{ role: "user", content: "two" }] });
+      await memory.save({ turnId: "t2", messages: [{ role: "user", content: "two" }] });
+      expect(await memory.load()).toEqual([{ role: "user", content: "two" }]);
+      expect(await memory.clear()).toBe(2);
+    } finally {
+      await database.close();
+    }
   });
 });
