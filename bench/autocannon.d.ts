@@ -14,6 +14,7 @@ declare module "autocannon" {
     timeouts: number;
     non2xx: number;
     duration: number;
+    "2xx": number;
   }
   interface Options {
     url: string;

@@ -26,7 +26,12 @@ export class FinishedExecutionWriter {
   write(record: FinishedExecutionRecord): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ record, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (this.flushing) return;
+      this.flushing = true;
+      // After the current I/O callbacks: a webhook's answer (already handed to the HTTP server) is written to its
+      // socket before this statement holds the thread (the embedded database runs on it), and executions ending
+      // meanwhile join the batch.
+      setImmediate(() => void this.flush());
     });
   }
 
@@ -36,7 +41,6 @@ export class FinishedExecutionWriter {
   }
 
   private async flush(): Promise<void> {
-    this.flushing = true;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
