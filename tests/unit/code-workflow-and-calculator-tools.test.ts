@@ -1,7 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { AgentToolCallContext } from "@/lib/ai/agent-tool";
 import { ToolArgumentsError } from "@/lib/ai/json-schema";
-import { ToolConfigError, calculate, createCalculatorTool, createCodeTool, createWorkflowTool, itemsAsToolResult } from "@/lib/ai/tools";
+import { ToolConfigError, calculate, createCalculatorTool, createCodeTool, createWorkflowTool, itemsAsToolResult, loadCalculator } from "@/lib/ai/tools";
+
+beforeAll(loadCalculator);
 import { HetumindError, SandboxError } from "@/lib/errors";
 import type { JsonObject } from "@/lib/workflow/items";
 

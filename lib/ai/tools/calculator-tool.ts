@@ -6,7 +6,7 @@
  * (`1:1e9`) or matrix builders (`zeros`, `ones`, `identity`, `random([n])`, `kron`, ...), no set products. Expressions
  * are at most 1 000 characters; results are numbers when they are plain numbers, text otherwise.
  */
-import { all, create, type MathJsInstance } from "mathjs";
+import type { MathJsInstance } from "mathjs";
 import type { AgentTool, AgentToolCallContext } from "@/lib/ai/agent-tool";
 import { assertArguments } from "@/lib/ai/json-schema";
 import { isJsonObject, type JsonObject, type JsonValue } from "@/lib/workflow/items";
@@ -44,9 +44,17 @@ const DISABLED = [
 
 let instance: { parse: MathJsInstance["parse"]; format: MathJsInstance["format"] } | undefined;
 
-function calculator(): NonNullable<typeof instance> {
-  if (instance) return instance;
-  const math = create(all, { number: "number", precision: 64 });
+/**
+ * Loads mathjs (a large module: seconds to load on a busy machine, so it is not loaded with the node registry at
+ * server start) and builds the restricted instance. `calculate` needs it loaded; the tool's `call` does it.
+ */
+export async function loadCalculator(): Promise<void> {
+  if (instance) return;
+  const { all, create } = await import("mathjs");
+  instance ??= buildCalculator(create(all, { number: "number", precision: 64 }));
+}
+
+function buildCalculator(math: MathJsInstance): NonNullable<typeof instance> {
   const parse = math.parse.bind(math);
   const format = math.format.bind(math);
   const disabled: Record<string, () => never> = {};
@@ -56,8 +64,7 @@ function calculator(): NonNullable<typeof instance> {
     };
   }
   math.import(disabled, { override: true });
-  instance = { parse, format };
-  return instance;
+  return { parse, format };
 }
 
 const inputSchema: JsonObject = {
@@ -72,12 +79,16 @@ const inputSchema: JsonObject = {
   additionalProperties: false,
 };
 
-/** Evaluates one expression; throws `ToolExecutionError` with mathjs's message when it cannot. */
+/**
+ * Evaluates one expression; throws `ToolExecutionError` with mathjs's message when it cannot. Call `loadCalculator()`
+ * once before.
+ */
 export function calculate(expression: string, tool = "calculator"): JsonValue {
   if (expression.length > MAX_EXPRESSION_LENGTH) {
     throw new ToolExecutionError(`The expression is longer than ${MAX_EXPRESSION_LENGTH} characters`, { tool }, { code: "tool_invalid_request" });
   }
-  const math = calculator();
+  const math = instance;
+  if (!math) throw new Error("calculate() before loadCalculator()");
   let result: unknown;
   try {
     const node = math.parse(expression);
@@ -109,6 +120,7 @@ export function createCalculatorTool(options: { name?: string; description?: str
       context.signal.throwIfAborted();
       const args = assertArguments(inputSchema, rawArgs ?? {}, tool);
       const expression = isJsonObject(args) && typeof args.expression === "string" ? args.expression : "";
+      await loadCalculator();
       return calculate(expression, tool);
     },
   };
