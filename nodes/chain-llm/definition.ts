@@ -1,7 +1,6 @@
 /** Basic LLM Chain (n8n: `@n8n/n8n-nodes-langchain.chainLlm`): one model call per item, text out (or structured with a parser). */
 import { z } from "zod";
 import { defineNode } from "@/lib/workflow/node-definition";
-import { executeChainLlm } from "./run";
 
 export const chainLlmParameters = z.object({
   /** Default: the item's `chatInput` (what the chat trigger sends). */
@@ -32,5 +31,6 @@ export const chainLlm = defineNode({
   },
   // Model calls: the segment is checkpointed right after the chain.
   sideEffects: true,
-  execute: executeChainLlm,
+  // The AI SDK loads on the first run, not with the node registry at server start.
+  execute: async (context) => (await import("./run")).executeChainLlm(context),
 });

@@ -6,7 +6,10 @@
  */
 import { z } from "zod";
 import { HetumindError, NodeExecutionError } from "@/lib/errors";
-import { McpError, mcpAgentTools, requireAllowedStdioServer, type McpServerConfig } from "@/lib/mcp";
+// The MCP SDK loads only when a workflow uses this node (`supply`): the registry is imported at server start.
+import { requireAllowedStdioServer } from "@/lib/mcp/allow-list";
+import type { McpServerConfig } from "@/lib/mcp/connection";
+import { McpError } from "@/lib/mcp/errors";
 import { defineSubNode } from "@/lib/workflow/node-definition";
 import { authenticationFromCredential, authenticationHeaders, CREDENTIAL_TYPE_FOR } from "../http-request/authentication";
 import { toolPorts } from "../shared/tool";
@@ -86,6 +89,7 @@ export const mcpClientTool = defineSubNode({
       server = { transport: p.serverTransport === "sse" ? "sse" : "http", url: p.endpointUrl ?? "", headers };
     }
     const timeoutMs = Math.max(1, Math.min(p.options.timeout, context.timeRemaining()));
+    const { mcpAgentTools } = await import("@/lib/mcp/tools");
     try {
       return await mcpAgentTools({
         workflowId: context.workflow.id ?? `file:${context.workflow.name}`,

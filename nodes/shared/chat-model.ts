@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { ChatModel } from "@/lib/ai/chat-model";
 import { priceOf } from "@/lib/ai/prices";
-import { createProviderModel, type ProviderConnection, type ProviderName } from "@/lib/ai/providers";
+import type { ProviderConnection, ProviderName } from "@/lib/ai/providers";
 import { NodeExecutionError } from "@/lib/errors";
 import { parseExtraHeaders } from "@/lib/credentials/types-ai";
 import type { ParameterHint, SubNodeDefinition, SupplyContext } from "@/lib/workflow/node-definition";
@@ -46,7 +46,9 @@ export async function connectionFrom(context: SupplyContext<ChatModelParameters>
   return { baseUrl, apiKey: credential.apiKey || undefined, organization: credential.organization || undefined, headers };
 }
 
-export function chatModelFrom(provider: ProviderName, connection: ProviderConnection, parameters: ChatModelParameters): ChatModel {
+export async function chatModelFrom(provider: ProviderName, connection: ProviderConnection, parameters: ChatModelParameters): Promise<ChatModel> {
+  // The AI SDK providers load when a model is first used, not with the node registry at server start.
+  const { createProviderModel } = await import("@/lib/ai/providers");
   const { options } = parameters;
   return {
     provider,
