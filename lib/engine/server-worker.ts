@@ -1,5 +1,6 @@
 import { getDatabase } from "@/lib/db/client";
 import { createLogger } from "@/lib/log";
+import { loadSandbox } from "@/lib/sandbox";
 import { nodeRegistry } from "@/nodes";
 import { LocalDriver } from "./drivers/local";
 import { Engine } from "./engine";
@@ -20,7 +21,8 @@ export function startServerWorker(): Promise<ServerWorker> {
   const store = globalThis as GlobalWithWorker;
   store[GLOBAL_KEY] ??= (async () => {
     const logger = createLogger({ component: "server-worker" });
-    const database = await getDatabase();
+    // The sandbox's WASM compiles while the database opens: the first run (a webhook right after start) need not wait.
+    const [database] = await Promise.all([getDatabase(), loadSandbox()]);
     const engine = new Engine({ database, registry: nodeRegistry, logger });
     const driver = new LocalDriver(engine, database, { logger });
     await driver.start();
