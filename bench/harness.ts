@@ -17,7 +17,8 @@ export interface ScenarioResult {
 export interface SuiteResult {
   suite: string;
   at: string;
-  machine: { cpus: number; node: string; platform: string };
+  /** `loadAverage`: the 1/5/15-minute load averages when the file was written (other work on the machine skews figures). */
+  machine: { cpus: number; node: string; platform: string; loadAverage?: number[] };
   scenarios: ScenarioResult[];
 }
 
@@ -41,7 +42,7 @@ export function writeSuite(suite: string, scenarios: ScenarioResult[]): string {
   const result: SuiteResult = {
     suite,
     at: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}`, loadAverage: os.loadavg().map((value) => Math.round(value * 100) / 100) },
     scenarios,
   };
   const directory = path.join(process.cwd(), "bench", "results");
