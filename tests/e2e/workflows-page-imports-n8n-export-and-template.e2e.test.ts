@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startNextServer, type NextServer } from "../helpers/next-server";
+import { quietHotReload, waitForHydration } from "../helpers/quiet-hmr";
 
 const CHROMIUM = "/usr/bin/chromium";
 const FIXTURE = path.resolve(__dirname, "../fixtures/n8n/core-nodes.json");
@@ -19,6 +20,7 @@ let page: Page;
 async function open(pathname: string): Promise<void> {
   await page.goto(`${server.url}${pathname}`);
   await page.waitForLoadState("networkidle");
+  await waitForHydration(page);
 }
 
 function row(name: string) {
@@ -31,7 +33,9 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
   });
-  page = await browser.newPage();
+  const context = await browser.newContext();
+  await quietHotReload(context); // no reloads when other files of the tree change mid-test
+  page = await context.newPage();
   page.setDefaultTimeout(180_000);
 }, 1_500_000); // may wait for another e2e file to finish with next dev
 
@@ -42,7 +46,7 @@ afterAll(async () => {
 
 describe.runIf(existsSync(CHROMIUM))("the workflows page imports n8n exports and templates (Chromium)", { timeout: 240_000 }, () => {
   it("signs up", async () => {
-    // next dev reloads the page when files change (other work in the tree): try again until the form went through.
+    // Should a dev reload still get in the way, try again until the form went through.
     for (let attempt = 1; ; attempt++) {
       await open("/sign-up");
       await page.getByTestId("name").fill("Grace");
