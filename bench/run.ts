@@ -3,6 +3,7 @@ const SUITES: Record<string, () => Promise<unknown>> = {
   engine: () => import("./engine"),
   "sandbox-micro": () => import("./sandbox-micro"),
   webhook: () => import("./webhook"),
+  agent: () => import("./agent"),
 };
 
 const requested = process.argv.slice(2).filter((argument) => !argument.startsWith("-"));
