@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startNextServer, type NextServer } from "../helpers/next-server";
+import { quietHotReload } from "../helpers/quiet-hmr";
 
 const CHROMIUM = "/usr/bin/chromium";
 const EMAIL = "ada@example.com";
@@ -49,7 +50,9 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
   });
-  page = await browser.newPage();
+  const context = await browser.newContext();
+  await quietHotReload(context); // no reloads when other files of the tree change mid-test
+  page = await context.newPage();
   page.setDefaultTimeout(180_000);
 }, 1_500_000); // may wait for another e2e file to finish with next dev
 
