@@ -212,11 +212,11 @@ async function main(): Promise<void> {
       setupClient: (client) => client.setBody(bodyOf(`${label}-${connection++}`)),
     });
 
-  /** autocannon stops with runs still in flight (their executions go on): wait until the fixture has been quiet 300 ms. */
+  /** autocannon stops with runs still in flight (their executions go on): wait until the fixture has been quiet for 1 s. */
   const settle = async () => {
     for (let last = -1; clock.read().calls !== last; ) {
       last = clock.read().calls;
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   };
 
