@@ -87,6 +87,26 @@ function agentWorkflow(credentialId: string) {
   };
 }
 
+/** The same agent behind Webhook (POST /api/webhooks/agent-bench, lastNode: the agent's output item as JSON). */
+function webhookWorkflow(credentialId: string) {
+  const chat = agentWorkflow(credentialId);
+  const { Chat, ...subNodes } = chat.connections;
+  return {
+    name: "Agent bench (webhook)",
+    nodes: [
+      { id: "webhook", name: "Webhook", type: "hetumind.webhook", parameters: { path: "agent-bench", httpMethod: "POST", responseMode: "lastNode" } },
+      ...chat.nodes
+        .filter((node) => node.name !== "Chat")
+        .map((node) => {
+          if (node.name === "Agent") return { ...node, parameters: { ...node.parameters, prompt: "{{ $json.body.chatInput }}" } };
+          if (node.name === "Memory") return { ...node, parameters: { ...node.parameters, sessionIdType: "customKey", sessionKey: "{{ $json.body.sessionId }}" } };
+          return node;
+        }),
+    ],
+    connections: { Webhook: Chat, ...subNodes },
+  };
+}
+
 /** The fixture's time, measured on its own server: request received -> response finished, summed over model calls. */
 function fixtureClock(port: number) {
   const started = new WeakMap<ServerResponse, number>();
@@ -123,7 +143,7 @@ interface RunSample {
 }
 
 /** One chat message over a keep-alive agent: the stream read to its end, timed. */
-function chatOnce(url: URL, agent: http.Agent, body: string, finalAnswerAt: () => number): Promise<{ totalMs: number; ttftMs: number; ttftBeyondFixtureMs: number; text: string }> {
+function chatOnce(url: URL, agent: http.Agent, body: string, finalAnswerAt: () => number, streamed = true): Promise<{ totalMs: number; ttftMs: number; ttftBeyondFixtureMs: number; text: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     let firstDeltaAt = 0;
@@ -138,7 +158,8 @@ function chatOnce(url: URL, agent: http.Agent, body: string, finalAnswerAt: () =
         response.on("end", () => {
           const ended = performance.now();
           if (response.statusCode !== 200) return reject(new Error(`status ${response.statusCode}: ${text}`));
-          if (firstDeltaAt === 0 || text.includes('"type":"error"')) return reject(new Error(`no text delta, or an error part: ${text}`));
+          if (streamed && (firstDeltaAt === 0 || text.includes('"type":"error"'))) return reject(new Error(`no text delta, or an error part: ${text}`));
+          if (!streamed && !text.includes(FINAL_TEXT)) return reject(new Error(`unexpected answer: ${text}`));
           resolve({ totalMs: ended - started, ttftMs: firstDeltaAt - started, ttftBeyondFixtureMs: firstDeltaAt - finalAnswerAt(), text });
         });
       },
@@ -185,6 +206,9 @@ async function main(): Promise<void> {
   const workflowId = imported.id as string;
   await api(server, key, "POST", `/api/v1/workflows/${workflowId}/activate`);
   const chatUrl = new URL(`${server.url}/api/chat/${workflowId}`);
+  const webhook = await api(server, key, "POST", "/api/v1/workflows/import", webhookWorkflow(credential.id as string));
+  await api(server, key, "POST", `/api/v1/workflows/${webhook.id as string}/activate`);
+  const webhookUrl = new URL(`${server.url}/api/webhooks/agent-bench`);
 
   // One checked run: the tool's result and the final text are streamed, the fixture got 2 model calls.
   const checkAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -201,9 +225,9 @@ async function main(): Promise<void> {
   let peakRss = idleRss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, treeRssMb(server.pid))), 100);
   let connection = 0;
-  const load = (connections: number, duration: number, label: string) =>
+  const load = (connections: number, duration: number, label: string, url = chatUrl) =>
     cannon({
-      url: chatUrl.href,
+      url: url.href,
       method: "POST",
       body: bodyOf(`${label}-0`),
       headers: { "content-type": "application/json" },
@@ -294,6 +318,55 @@ async function main(): Promise<void> {
     });
     console.log(`c=${connections}: ${result.requests.average} runs/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, errors ${result.errors + result.timeouts}, non2xx ${result.non2xx}`);
   }
+
+  // The same agent behind a webhook (lastNode: one JSON answer, no stream): c=1 sequential overhead and c=10.
+  const webhookAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const webhookOverhead: number[] = [];
+  const webhookTotal: number[] = [];
+  const webhookEnd = performance.now() + DURATION_S * 1000;
+  while (performance.now() < webhookEnd) {
+    const before = clock.read();
+    const run = await chatOnce(webhookUrl, webhookAgent, bodyOf("webhook-sequential"), () => finalAnswerAt, false);
+    const after = clock.read();
+    if (after.calls - before.calls !== 2) throw new Error(`a webhook run made ${after.calls - before.calls} model calls`);
+    webhookTotal.push(run.totalMs);
+    webhookOverhead.push(run.totalMs - (after.totalMs - before.totalMs));
+  }
+  webhookAgent.destroy();
+  answered += webhookTotal.length;
+  const webhookLoad = await load(10, DURATION_S, "webhook-c10", webhookUrl);
+  await settle();
+  answered += webhookLoad["2xx"];
+  scenarios.push(
+    {
+      name: "agent-webhook-own-overhead-per-run-c1",
+      unit: "ms",
+      ...summarize(webhookOverhead),
+      p99: percentile(webhookOverhead, 0.99),
+      latencyP50Ms: summarize(webhookTotal).median,
+      runsPerSec: round(webhookTotal.length / DURATION_S),
+      target: 10,
+      note: "Webhook (lastNode) -> the same agent; client time minus the fixture's time, sequential",
+    },
+    {
+      name: "agent-webhook-autocannon-c10",
+      unit: "runs/s",
+      median: webhookLoad.requests.average,
+      min: webhookLoad.requests.average,
+      max: webhookLoad.requests.average,
+      runs: 1,
+      requests: webhookLoad.requests.total,
+      latencyP50Ms: webhookLoad.latency.p50,
+      latencyP99Ms: webhookLoad.latency.p99,
+      errors: webhookLoad.errors + webhookLoad.timeouts,
+      non2xx: webhookLoad.non2xx,
+      target: 90,
+      anchor: "n8n 2.8.4: 18 runs/s (p50 549 ms) at concurrency 10",
+    },
+  );
+  console.log(
+    `webhook: c=1 sequential overhead p50 ${summarize(webhookOverhead).median} ms (${webhookTotal.length} runs); c=10 ${webhookLoad.requests.average} runs/s, p50 ${webhookLoad.latency.p50} ms, errors ${webhookLoad.errors + webhookLoad.timeouts}, non2xx ${webhookLoad.non2xx}`,
+  );
   clearInterval(sampler);
   const modelCalls = clock.read().calls;
   await server.stop();
