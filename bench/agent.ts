@@ -20,7 +20,6 @@
  * errors = transport errors + non-2xx + failed executions; at the end the recorded executions and the fixture's calls are
  * checked against the answered requests (2 model calls per run).
  */
-import { execFileSync } from "node:child_process";
 import diagnostics from "node:diagnostics_channel";
 import { mkdtempSync } from "node:fs";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
@@ -33,7 +32,7 @@ import { openDatabase, queryRows } from "@/lib/db/client";
 import type { RecordedRequest, ScriptedReply } from "../tests/fixtures/model-fixture-core";
 import { startOpenAiFixture } from "../tests/fixtures/openai-fixture-server";
 import { summarize, writeSuite, type ScenarioResult } from "./harness";
-import { buildProduction, startProduction, treeRssMb, waitForStatus, type ProductionServer } from "./next-production";
+import { adminCli, apiCall, buildProduction, startProduction, treeRssMb, waitForStatus } from "./next-production";
 
 /** autocannon 8's `setupClient` (called once per connection), which bench/autocannon.d.ts does not declare. */
 const cannon = autocannon as unknown as (
@@ -46,20 +45,7 @@ const FINAL_TEXT = "Done: HELLO";
 const WINDOW_TURNS = 5;
 const bodyOf = (sessionId: string) => JSON.stringify({ sessionId, chatInput: "hello" });
 
-function cli(dataDir: string, args: string[]): string {
-  return execFileSync(process.execPath, ["bin/hetumind.mjs", ...args], { env: { ...process.env, HETUMIND_DATA_DIR: dataDir, HETUMIND_LOG_LEVEL: "warn" }, encoding: "utf8" }).trim();
-}
 
-async function api(server: ProductionServer, key: string, method: string, route: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${server.url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 function agentWorkflow(credentialId: string) {
   const to = (node: string, type: string) => ({ [type]: [[{ node, type, index: 0 }]] });
@@ -190,8 +176,8 @@ async function main(): Promise<void> {
   const clock = fixtureClock(fixture.port);
 
   const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), "hetumind-bench-agent-")), "data");
-  cli(dataDir, ["user", "create", "--email", "bench@example.com", "--password", "bench-password-1", "--workspace", "bench"]);
-  const key = cli(dataDir, ["apikey", "create", "--email", "bench@example.com", "--workspace", "bench"]).split("\n").pop()!;
+  adminCli(dataDir, ["user", "create", "--email", "bench@example.com", "--password", "bench-password-1", "--workspace", "bench"]);
+  const key = adminCli(dataDir, ["apikey", "create", "--email", "bench@example.com", "--workspace", "bench"]).split("\n").pop()!;
 
   const server = await startProduction(dataDir, { HETUMIND_ALLOW_PRIVATE_NETWORK: "true" });
   stopOnFailure = server.stop;
@@ -201,13 +187,13 @@ async function main(): Promise<void> {
     console.error(server.logs());
     throw error;
   }
-  const credential = await api(server, key, "POST", "/api/v1/credentials", { name: "Fixture model", type: "openAiCompatibleApi", data: { baseUrl: fixture.url, apiKey: API_KEY } });
-  const imported = await api(server, key, "POST", "/api/v1/workflows/import", agentWorkflow(credential.id as string));
+  const credential = await apiCall(server, key, "POST", "/api/v1/credentials", { name: "Fixture model", type: "openAiCompatibleApi", data: { baseUrl: fixture.url, apiKey: API_KEY } });
+  const imported = await apiCall(server, key, "POST", "/api/v1/workflows/import", agentWorkflow(credential.id as string));
   const workflowId = imported.id as string;
-  await api(server, key, "POST", `/api/v1/workflows/${workflowId}/activate`);
+  await apiCall(server, key, "POST", `/api/v1/workflows/${workflowId}/activate`);
   const chatUrl = new URL(`${server.url}/api/chat/${workflowId}`);
-  const webhook = await api(server, key, "POST", "/api/v1/workflows/import", webhookWorkflow(credential.id as string));
-  await api(server, key, "POST", `/api/v1/workflows/${webhook.id as string}/activate`);
+  const webhook = await apiCall(server, key, "POST", "/api/v1/workflows/import", webhookWorkflow(credential.id as string));
+  await apiCall(server, key, "POST", `/api/v1/workflows/${webhook.id as string}/activate`);
   const webhookUrl = new URL(`${server.url}/api/webhooks/agent-bench`);
 
   // One checked run: the tool's result and the final text are streamed, the fixture got 2 model calls.

@@ -108,3 +108,20 @@ export async function waitForStatus(url: string, init: RequestInit, status: numb
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/** Runs the admin CLI on a data directory (the server must not hold it); returns its stdout, trimmed. */
+export function adminCli(dataDir: string, args: string[]): string {
+  return execFileSync(process.execPath, ["bin/hetumind.mjs", ...args], { env: { ...process.env, HETUMIND_DATA_DIR: dataDir, HETUMIND_LOG_LEVEL: "warn" }, encoding: "utf8" }).trim();
+}
+
+/** One JSON call to the server's API with an API key; throws with the status and body when it is not 2xx. */
+export async function apiCall(server: ProductionServer, key: string, method: string, route: string, body?: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${server.url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}

@@ -6,7 +6,6 @@
  * to the first 200 from the webhook (data dir already there), idle RSS, and c=1 latency measured per request with
  * sub-millisecond resolution (autocannon's histogram counts whole milliseconds).
  */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -15,26 +14,13 @@ import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
 import { openDatabase, queryRows } from "@/lib/db/client";
 import { summarize, writeSuite, type ScenarioResult } from "./harness";
-import { buildProduction, startProduction, treeRssMb, waitForStatus, type ProductionServer } from "./next-production";
+import { adminCli, apiCall, buildProduction, startProduction, treeRssMb, waitForStatus } from "./next-production";
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const BODY = '{"n":7}';
 const EXPECTED = { branch: "big", tag: "bench", n: 7 };
 
-function cli(dataDir: string, args: string[]): string {
-  return execFileSync(process.execPath, ["bin/hetumind.mjs", ...args], { env: { ...process.env, HETUMIND_DATA_DIR: dataDir, HETUMIND_LOG_LEVEL: "warn" }, encoding: "utf8" }).trim();
-}
 
-async function api(server: ProductionServer, key: string, method: string, route: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${server.url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 /** Sequential keep-alive requests for `seconds`: per-request latency in ms with sub-ms resolution. */
 async function sequentialLatencies(url: string, seconds: number): Promise<number[]> {
@@ -65,15 +51,15 @@ async function sequentialLatencies(url: string, seconds: number): Promise<number
 async function main(): Promise<void> {
   buildProduction();
   const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), "hetumind-bench-webhook-")), "data");
-  cli(dataDir, ["user", "create", "--email", "bench@example.com", "--password", "bench-password-1", "--workspace", "bench"]);
-  const key = cli(dataDir, ["apikey", "create", "--email", "bench@example.com", "--workspace", "bench"]).split("\n").pop()!;
+  adminCli(dataDir, ["user", "create", "--email", "bench@example.com", "--password", "bench-password-1", "--workspace", "bench"]);
+  const key = adminCli(dataDir, ["apikey", "create", "--email", "bench@example.com", "--workspace", "bench"]).split("\n").pop()!;
 
   // First start: import and activate the workflow, then stop.
   let server = await startProduction(dataDir);
   await waitForStatus(`${server.url}/api/ready`, {}, 200, server.startedAt);
   const workflow = JSON.parse(readFileSync(path.join(import.meta.dirname, "workflows/webhook-anchor.json"), "utf8"));
-  const imported = await api(server, key, "POST", "/api/v1/workflows/import", workflow);
-  await api(server, key, "POST", `/api/v1/workflows/${imported.id as string}/activate`);
+  const imported = await apiCall(server, key, "POST", "/api/v1/workflows/import", workflow);
+  await apiCall(server, key, "POST", `/api/v1/workflows/${imported.id as string}/activate`);
   await server.stop();
 
   // Second start, measured: from spawn to the first 200 from the webhook.
