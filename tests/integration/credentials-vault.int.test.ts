@@ -86,7 +86,8 @@ describe("the credentials queries", () => {
 
   it("update is partial: an omitted secret (or { set: true } sent back) keeps its value; null removes; a string replaces", async () => {
     const created = await createCredential(database.db, { workspaceId: ws, name: "OpenAI", type: "openAiApi", data: { apiKey: SECRET, baseUrl: "http://127.0.0.1:9/v1" } }, { key });
-    expect(created.data).toEqual({ apiKey: { set: true }, baseUrl: "http://127.0.0.1:9/v1" });
+    // Secret fields show whether they are set, the unset optional one (extraHeaders) too.
+    expect(created.data).toEqual({ apiKey: { set: true }, baseUrl: "http://127.0.0.1:9/v1", extraHeaders: { set: false } });
 
     const renamed = await updateCredential(database.db, ws, created.id, { name: "OpenAI (prod)" }, { key });
     expect(renamed.name).toBe("OpenAI (prod)");
