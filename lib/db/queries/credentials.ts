@@ -28,7 +28,7 @@ export interface CreateCredentialInput {
 }
 
 /**
- * A partial update. In `data`, a field that is omitted (or `undefined`, or `{ set: true }` as a public view shows it) keeps
+ * A partial update. In `data`, a field that is omitted (or `undefined`, or `{ set: true | false }` as a public view shows it) keeps
  * its stored value — so a form can send back what it was given without the secrets; `null` removes the field; a string
  * replaces it. The merged fields are validated as a whole.
  */
@@ -94,8 +94,9 @@ export async function createCredential(db: Database, input: CreateCredentialInpu
   return redactCredential(row, data);
 }
 
+/** `{ set: true }` or `{ set: false }` as a public view shows a secret field: sent back, it means "leave it as stored". */
 function isKeptMarker(value: unknown): boolean {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && (value as { set?: unknown }).set === true && Object.keys(value).length === 1;
+  return typeof value === "object" && value !== null && !Array.isArray(value) && typeof (value as { set?: unknown }).set === "boolean" && Object.keys(value).length === 1;
 }
 
 export async function updateCredential(
