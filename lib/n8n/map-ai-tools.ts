@@ -1,5 +1,5 @@
 /** Agent tools: toolHttpRequest, toolCode, toolWorkflow, mcpClientTool, toolCalculator. */
-import { genericHttpAuth, unsupported, type MapContext, type MapResult, type MapperTable } from "./mapper";
+import { genericHttpAuth, mapHttpAuthQueryHeaders, unsupported, type MapContext, type MapResult, type MapperTable } from "./mapper";
 import { defined, ignoredKeys, isRecord, locatorValue, record, string, type Parameters } from "./values";
 
 const PLACEHOLDER_TYPES: Record<string, string> = { string: "string", number: "number", boolean: "boolean", json: "json", "not specified": "string" };
@@ -90,22 +90,8 @@ function httpRequestTool(n8nParameters: Parameters, context: MapContext): MapRes
   if (JSON.stringify(parameters).includes("$fromAI")) return unsupported("$fromAI() inside a larger expression cannot become a placeholder; give it its own {{ }}");
   context.clearWarnings("parameters", "$fromAI");
   const result: Parameters = { toolDescription: parameters.toolDescription ?? "Makes an HTTP request", method: parameters.method ?? "GET", url: parameters.url };
-  if (parameters.authentication === "predefinedCredentialType") {
-    context.warn(`n8n's predefined "${String(parameters.nodeCredentialType)}" credential is not supported: the request is sent without authentication`, "parameters.authentication");
-    result.authentication = "none";
-  } else {
-    const auth = genericHttpAuth(parameters, context);
-    if ("unsupported" in auth) return unsupported(auth.unsupported);
-    result.authentication = auth.authentication;
-  }
-  if (parameters.sendQuery === true) {
-    if (parameters.specifyQuery === "json") return unsupported("query parameters given as JSON are not supported (name/value pairs are)");
-    Object.assign(result, { sendQuery: true, queryParameters: { parameters: pairsOf(parameters.queryParameters) } });
-  }
-  if (parameters.sendHeaders === true) {
-    if (parameters.specifyHeaders === "json") return unsupported("headers given as JSON are not supported (name/value pairs are)");
-    Object.assign(result, { sendHeaders: true, headerParameters: { parameters: pairsOf(parameters.headerParameters) } });
-  }
+  const refused = mapHttpAuthQueryHeaders(parameters, context, result, pairsOf);
+  if (refused) return unsupported(refused);
   if (parameters.sendBody === true) {
     const contentType = parameters.contentType ?? "json";
     if (contentType !== "json" && contentType !== "form-urlencoded" && contentType !== "raw") return unsupported(`a ${String(contentType)} body is not supported (JSON, form-urlencoded and raw are)`);

@@ -1,5 +1,5 @@
 /** Data nodes: set (Edit Fields), aggregate, splitOut, code, httpRequest. */
-import { genericHttpAuth, unsupported, type MapContext, type MapResult, type MapperTable } from "./mapper";
+import { mapHttpAuthQueryHeaders, unsupported, type MapContext, type MapResult, type MapperTable } from "./mapper";
 import { defined, ignoredKeys, isRecord, record, type Parameters } from "./values";
 
 const SET_V3_TYPES: Record<string, string> = { stringValue: "string", numberValue: "number", booleanValue: "boolean", arrayValue: "array", objectValue: "object" };
@@ -110,22 +110,8 @@ function keyPairs(value: unknown): Array<{ name: string; value: unknown }> {
 function httpRequest(parameters: Parameters, context: MapContext): MapResult {
   if (context.typeVersion < 4) return unsupported("HTTP Request v1-v3 is not supported; re-create it with v4");
   const result: Parameters = { method: parameters.method ?? "GET", url: parameters.url };
-  if (parameters.authentication === "predefinedCredentialType") {
-    context.warn(`n8n's predefined "${String(parameters.nodeCredentialType)}" credential is not supported: the request is sent without authentication until you set header, basic or bearer auth`, "parameters.authentication");
-    result.authentication = "none";
-  } else {
-    const auth = genericHttpAuth(parameters, context);
-    if ("unsupported" in auth) return unsupported(auth.unsupported);
-    result.authentication = auth.authentication;
-  }
-  if (parameters.sendQuery === true) {
-    if (parameters.specifyQuery === "json") return unsupported("query parameters given as JSON are not supported (name/value pairs are)");
-    Object.assign(result, { sendQuery: true, queryParameters: { parameters: keyPairs(parameters.queryParameters) } });
-  }
-  if (parameters.sendHeaders === true) {
-    if (parameters.specifyHeaders === "json") return unsupported("headers given as JSON are not supported (name/value pairs are)");
-    Object.assign(result, { sendHeaders: true, headerParameters: { parameters: keyPairs(parameters.headerParameters) } });
-  }
+  const refused = mapHttpAuthQueryHeaders(parameters, context, result, keyPairs);
+  if (refused) return unsupported(refused);
   if (parameters.sendBody === true) {
     const contentType = parameters.contentType ?? "json";
     if (contentType === "multipart-form-data" || contentType === "binaryData") return unsupported(`a ${String(contentType)} body is not supported (JSON, form-urlencoded and raw are)`);

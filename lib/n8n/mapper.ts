@@ -60,3 +60,33 @@ export function genericHttpAuth(parameters: Parameters, context: MapContext): { 
   }
   return { unsupported: `authentication "${String(authentication)}" is not supported` };
 }
+
+/**
+ * The HTTP Request node's and the HTTP Request Tool's shared part: authentication (a predefined n8n credential is
+ * dropped with a warning), query parameters and headers as name/value pairs (`pairs` reads n8n's list). Writes into
+ * `result`; returns the reason when something cannot be mapped.
+ */
+export function mapHttpAuthQueryHeaders(
+  parameters: Parameters,
+  context: MapContext,
+  result: Parameters,
+  pairs: (value: unknown) => Array<{ name: string; value: unknown }>,
+): string | undefined {
+  if (parameters.authentication === "predefinedCredentialType") {
+    context.warn(`n8n's predefined "${String(parameters.nodeCredentialType)}" credential is not supported: the request is sent without authentication until you set header, basic or bearer auth`, "parameters.authentication");
+    result.authentication = "none";
+  } else {
+    const auth = genericHttpAuth(parameters, context);
+    if ("unsupported" in auth) return auth.unsupported;
+    result.authentication = auth.authentication;
+  }
+  if (parameters.sendQuery === true) {
+    if (parameters.specifyQuery === "json") return "query parameters given as JSON are not supported (name/value pairs are)";
+    Object.assign(result, { sendQuery: true, queryParameters: { parameters: pairs(parameters.queryParameters) } });
+  }
+  if (parameters.sendHeaders === true) {
+    if (parameters.specifyHeaders === "json") return "headers given as JSON are not supported (name/value pairs are)";
+    Object.assign(result, { sendHeaders: true, headerParameters: { parameters: pairs(parameters.headerParameters) } });
+  }
+  return undefined;
+}
