@@ -3,7 +3,7 @@ import { z } from "zod";
 import { guardedFetch } from "@/lib/net/guarded-fetch";
 import { describeUrl } from "@/lib/net/network-policy";
 import { type AnyCredentialTypeDefinition, defineCredentialType } from "./definition";
-import { anthropicApi, extraHeadersField, openAiCompatibleApi, parseExtraHeaders } from "./types-ai";
+import { anthropicApi, extraHeadersField, httpUrlField, openAiCompatibleApi, parseExtraHeaders } from "./types-ai";
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -48,18 +48,7 @@ export const openAiApi = defineCredentialType({
   description: "An API key for OpenAI, or for any OpenAI-compatible server (set the base URL).",
   fields: z.object({
     apiKey: z.string().trim().min(1, "an API key is required"),
-    baseUrl: z
-      .string()
-      .trim()
-      .default(OPENAI_DEFAULT_BASE_URL)
-      .refine((text) => {
-        try {
-          const url = new URL(text);
-          return url.protocol === "http:" || url.protocol === "https:";
-        } catch {
-          return false;
-        }
-      }, "must be an absolute http(s) URL, like https://api.openai.com/v1"),
+    baseUrl: httpUrlField(OPENAI_DEFAULT_BASE_URL).default(OPENAI_DEFAULT_BASE_URL),
     organization: z.string().trim().optional(),
     extraHeaders: extraHeadersField,
   }),
