@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { startNextServer, type NextServer } from "../helpers/next-server";
+import { E2E_SETUP_TIMEOUT_MS, startNextServer, type NextServer } from "../helpers/next-server";
 import { quietHotReload, waitForHydration } from "../helpers/quiet-hmr";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -72,7 +72,7 @@ beforeAll(async () => {
   page = await context.newPage();
   page.setDefaultTimeout(180_000);
   page.on("dialog", (dialog) => void dialog.accept());
-}, 1_500_000); // may wait for another e2e file to finish with next dev
+}, E2E_SETUP_TIMEOUT_MS); // may wait for another e2e file to finish with next dev
 
 afterAll(async () => {
   if (previousAllowPrivate === undefined) delete process.env.HETUMIND_ALLOW_PRIVATE_NETWORK;

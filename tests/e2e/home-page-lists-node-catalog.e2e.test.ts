@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser } from "playwright-core";
 import { nodeDefinitions } from "@/nodes";
-import { startNextServer, type NextServer } from "../helpers/next-server";
+import { E2E_SETUP_TIMEOUT_MS, startNextServer, type NextServer } from "../helpers/next-server";
 
 const CHROMIUM = "/usr/bin/chromium";
 
@@ -15,7 +15,7 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
   });
-}, 1_500_000); // may wait for another e2e file to finish with next dev (tests/helpers/next-server.ts)
+}, E2E_SETUP_TIMEOUT_MS); // may wait for another e2e file to finish with next dev (tests/helpers/next-server.ts)
 
 afterAll(async () => {
   await browser?.close();

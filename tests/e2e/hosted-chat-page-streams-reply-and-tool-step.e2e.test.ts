@@ -9,7 +9,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ModelFixture } from "../fixtures/model-fixture-core";
 import { startOpenAiFixture } from "../fixtures/openai-fixture-server";
-import { startNextServer, type NextServer } from "../helpers/next-server";
+import { E2E_SETUP_TIMEOUT_MS, startNextServer, type NextServer } from "../helpers/next-server";
 
 const CHROMIUM = "/usr/bin/chromium";
 const REPLY = "Six times seven is forty-two, as the calculator says.";
@@ -24,7 +24,7 @@ const consoleErrors: string[] = [];
 
 beforeAll(async () => {
   fixture = await startOpenAiFixture();
-  server = await startNextServer(180_000, 1_200_000, { env: { HETUMIND_ALLOW_PRIVATE_NETWORK: "true" } });
+  server = await startNextServer(180_000, undefined, { env: { HETUMIND_ALLOW_PRIVATE_NETWORK: "true" } });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
@@ -34,7 +34,7 @@ beforeAll(async () => {
   page.on("console", (message) => {
     if (message.type() === "error") consoleErrors.push(message.text());
   });
-}, 1_500_000); // may wait for another e2e file to finish with next dev
+}, E2E_SETUP_TIMEOUT_MS); // may wait for another e2e file to finish with next dev
 
 afterAll(async () => {
   await browser?.close();

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { startNextServer, type NextServer } from "../helpers/next-server";
+import { E2E_SETUP_TIMEOUT_MS, startNextServer, type NextServer } from "../helpers/next-server";
 import { quietHotReload, waitForHydration } from "../helpers/quiet-hmr";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -61,7 +61,7 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
   });
-}, 1_500_000); // may wait for another e2e file to finish with next dev
+}, E2E_SETUP_TIMEOUT_MS); // may wait for another e2e file to finish with next dev
 
 afterAll(async () => {
   for (const context of contexts) await context.close().catch(() => undefined);

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { startNextServer, type NextServer } from "../helpers/next-server";
+import { E2E_SETUP_TIMEOUT_MS, startNextServer, type NextServer } from "../helpers/next-server";
 import { quietHotReload } from "../helpers/quiet-hmr";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -54,7 +54,7 @@ beforeAll(async () => {
   await quietHotReload(context); // no reloads when other files of the tree change mid-test
   page = await context.newPage();
   page.setDefaultTimeout(180_000);
-}, 1_500_000); // may wait for another e2e file to finish with next dev
+}, E2E_SETUP_TIMEOUT_MS); // may wait for another e2e file to finish with next dev
 
 afterAll(async () => {
   await browser?.close();

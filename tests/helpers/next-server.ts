@@ -64,10 +64,18 @@ async function acquireDevLock(until: number): Promise<() => void> {
 }
 
 /**
+ * How long an e2e file waits for the others to finish with next dev: they run one at a time, and on a cold dev server
+ * (CI) one file can hold it for 20 minutes or more.
+ */
+export const E2E_LOCK_WAIT_MS = 4_200_000;
+/** The beforeAll timeout of a file that starts next dev: the lock wait plus a start. */
+export const E2E_SETUP_TIMEOUT_MS = E2E_LOCK_WAIT_MS + 300_000;
+
+/**
  * Starts `next dev` on a free port with its own data directory and waits until /api/ready answers 200. `options.env` is
  * added to the server's environment (e.g. `HETUMIND_ALLOW_PRIVATE_NETWORK: "true"` for a model fixture on 127.0.0.1).
  */
-export async function startNextServer(timeoutMs = 180_000, lockTimeoutMs = 1_200_000, options: { env?: Record<string, string> } = {}): Promise<NextServer> {
+export async function startNextServer(timeoutMs = 180_000, lockTimeoutMs = E2E_LOCK_WAIT_MS, options: { env?: Record<string, string> } = {}): Promise<NextServer> {
   const releaseLock = await acquireDevLock(Date.now() + lockTimeoutMs);
   const port = await freePort();
   const dataDir = path.join(tempDirectory("hetumind-e2e-"), "data");

@@ -10,13 +10,13 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../helpers/cli";
-import { startNextServer, type NextServer } from "../helpers/next-server";
+import { E2E_SETUP_TIMEOUT_MS, startNextServer, type NextServer } from "../helpers/next-server";
 
 let server: NextServer;
 
 beforeAll(async () => {
   server = await startNextServer();
-}, 1_500_000); // may wait for another e2e file to finish with next dev
+}, E2E_SETUP_TIMEOUT_MS); // may wait for another e2e file to finish with next dev
 
 afterAll(async () => {
   await server?.stop();
