@@ -32,7 +32,7 @@ import { openDatabase, queryRows } from "@/lib/db/client";
 import type { RecordedRequest, ScriptedReply } from "../tests/fixtures/model-fixture-core";
 import { startOpenAiFixture } from "../tests/fixtures/openai-fixture-server";
 import { summarize, writeSuite, type ScenarioResult } from "./harness";
-import { adminCli, apiCall, buildProduction, startProduction, treeRssMb, waitForStatus } from "./next-production";
+import { adminCli, apiCall, BENCH_DIST_DIR, ensureProductionBuild, startProduction, treeRssMb, waitForStatus } from "./next-production";
 
 /** autocannon 8's `setupClient` (called once per connection), which bench/autocannon.d.ts does not declare. */
 const cannon = autocannon as unknown as (
@@ -162,7 +162,7 @@ const percentile = (values: number[], p: number) => {
 };
 
 async function main(): Promise<void> {
-  buildProduction();
+  await ensureProductionBuild(BENCH_DIST_DIR);
   let finalAnswerAt = 0;
   const respond = (request: RecordedRequest): ScriptedReply => {
     const messages = (request.body as { messages?: Array<{ role?: string }> } | null)?.messages ?? [];

@@ -14,7 +14,7 @@ import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
 import { openDatabase, queryRows } from "@/lib/db/client";
 import { summarize, writeSuite, type ScenarioResult } from "./harness";
-import { adminCli, apiCall, buildProduction, startProduction, treeRssMb, waitForStatus } from "./next-production";
+import { adminCli, apiCall, BENCH_DIST_DIR, ensureProductionBuild, startProduction, treeRssMb, waitForStatus } from "./next-production";
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const BODY = '{"n":7}';
@@ -49,7 +49,7 @@ async function sequentialLatencies(url: string, seconds: number): Promise<number
 }
 
 async function main(): Promise<void> {
-  buildProduction();
+  await ensureProductionBuild(BENCH_DIST_DIR);
   const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), "hetumind-bench-webhook-")), "data");
   adminCli(dataDir, ["user", "create", "--email", "bench@example.com", "--password", "bench-password-1", "--workspace", "bench"]);
   const key = adminCli(dataDir, ["apikey", "create", "--email", "bench@example.com", "--workspace", "bench"]).split("\n").pop()!;

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { E2E_SETUP_TIMEOUT_MS, startNextServer, type NextServer } from "../helpers/next-server";
-import { quietHotReload, waitForHydration } from "../helpers/quiet-hmr";
+import { waitForHydration } from "../helpers/hydration";
 
 const CHROMIUM = "/usr/bin/chromium";
 /** The secret: it must never come back to the browser once saved. */
@@ -68,11 +68,10 @@ beforeAll(async () => {
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
   });
   const context = await browser.newContext();
-  await quietHotReload(context); // no reloads when other files of the tree change mid-test
   page = await context.newPage();
-  page.setDefaultTimeout(180_000);
+  page.setDefaultTimeout(60_000);
   page.on("dialog", (dialog) => void dialog.accept());
-}, E2E_SETUP_TIMEOUT_MS); // may wait for another e2e file to finish with next dev
+}, E2E_SETUP_TIMEOUT_MS); // may build the app first (tests/helpers/next-server.ts)
 
 afterAll(async () => {
   if (previousAllowPrivate === undefined) delete process.env.HETUMIND_ALLOW_PRIVATE_NETWORK;
@@ -82,7 +81,6 @@ afterAll(async () => {
   await new Promise((resolve) => provider?.close(resolve));
 });
 
-// The first request to each page compiles it (next dev): give each step time.
 describe.runIf(existsSync(CHROMIUM))("credentials page: create, secrets never shown, edit, test, delete (Chromium)", { timeout: 240_000 }, () => {
   it("signs up and opens the empty credentials page with a form per declared type", async () => {
     await open("/sign-up");

@@ -15,7 +15,7 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
   });
-}, E2E_SETUP_TIMEOUT_MS); // may wait for another e2e file to finish with next dev (tests/helpers/next-server.ts)
+}, E2E_SETUP_TIMEOUT_MS); // may build the app first (tests/helpers/next-server.ts)
 
 afterAll(async () => {
   await browser?.close();

@@ -1,5 +1,5 @@
 /**
- * The hosted chat page /chat/<workflowId> in Chromium against `next dev`: a workspace-only Chat Trigger -> AI Agent
+ * The hosted chat page /chat/<workflowId> in Chromium against the production build (`next start`): a workspace-only Chat Trigger -> AI Agent
  * (OpenAI-compatible credential pointing at the OpenAI fixture in this process, Calculator tool, Postgres Chat Memory).
  * The reply streams in (a partial text is seen before the whole: the fixture pauses between deltas), the tool call shows
  * as a collapsible step with its input and output, and after a reload the session's history comes back from memory.
@@ -24,17 +24,17 @@ const consoleErrors: string[] = [];
 
 beforeAll(async () => {
   fixture = await startOpenAiFixture();
-  server = await startNextServer(180_000, undefined, { env: { HETUMIND_ALLOW_PRIVATE_NETWORK: "true" } });
+  server = await startNextServer({ env: { HETUMIND_ALLOW_PRIVATE_NETWORK: "true" } });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
   });
   page = await browser.newPage();
-  page.setDefaultTimeout(180_000);
+  page.setDefaultTimeout(60_000);
   page.on("console", (message) => {
     if (message.type() === "error") consoleErrors.push(message.text());
   });
-}, E2E_SETUP_TIMEOUT_MS); // may wait for another e2e file to finish with next dev
+}, E2E_SETUP_TIMEOUT_MS); // may build the app first (tests/helpers/next-server.ts)
 
 afterAll(async () => {
   await browser?.close();

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { E2E_SETUP_TIMEOUT_MS, startNextServer, type NextServer } from "../helpers/next-server";
-import { quietHotReload, waitForHydration } from "../helpers/quiet-hmr";
+import { waitForHydration } from "../helpers/hydration";
 
 const CHROMIUM = "/usr/bin/chromium";
 const OWNER = { email: "owner@example.com", password: "owner's long password" };
@@ -17,9 +17,8 @@ const contexts: BrowserContext[] = [];
 async function newPerson(): Promise<Page> {
   const context = await browser.newContext();
   contexts.push(context);
-  await quietHotReload(context); // no reloads when other files of the tree change mid-test
   const page = await context.newPage();
-  page.setDefaultTimeout(180_000);
+  page.setDefaultTimeout(60_000);
   page.on("dialog", (dialog) => void dialog.accept());
   return page;
 }
@@ -61,7 +60,7 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
   });
-}, E2E_SETUP_TIMEOUT_MS); // may wait for another e2e file to finish with next dev
+}, E2E_SETUP_TIMEOUT_MS); // may build the app first (tests/helpers/next-server.ts)
 
 afterAll(async () => {
   for (const context of contexts) await context.close().catch(() => undefined);
@@ -69,7 +68,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-// The first request to each page compiles it (next dev): give each step time.
 describe.runIf(existsSync(CHROMIUM))("workspace settings: invites, roles, API keys, switching (Chromium)", { timeout: 300_000 }, () => {
   let owner: Page;
   let bob: Page;

@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { E2E_SETUP_TIMEOUT_MS, startNextServer, type NextServer } from "../helpers/next-server";
-import { quietHotReload } from "../helpers/quiet-hmr";
 
 const CHROMIUM = "/usr/bin/chromium";
 const EMAIL = "ada@example.com";
@@ -51,17 +50,15 @@ beforeAll(async () => {
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
   });
   const context = await browser.newContext();
-  await quietHotReload(context); // no reloads when other files of the tree change mid-test
   page = await context.newPage();
-  page.setDefaultTimeout(180_000);
-}, E2E_SETUP_TIMEOUT_MS); // may wait for another e2e file to finish with next dev
+  page.setDefaultTimeout(60_000);
+}, E2E_SETUP_TIMEOUT_MS); // may build the app first (tests/helpers/next-server.ts)
 
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
 
-// The first request to each page compiles it (next dev): give each step time.
 describe.runIf(existsSync(CHROMIUM))("sign up, import, activate, call the webhook, see the execution (Chromium)", { timeout: 240_000 }, () => {
   it("sends a visitor without a session to /sign-in", async () => {
     await page.goto(`${server.url}/workflows`);

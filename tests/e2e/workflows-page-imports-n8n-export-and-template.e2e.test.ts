@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { E2E_SETUP_TIMEOUT_MS, startNextServer, type NextServer } from "../helpers/next-server";
-import { quietHotReload, waitForHydration } from "../helpers/quiet-hmr";
+import { waitForHydration } from "../helpers/hydration";
 
 const CHROMIUM = "/usr/bin/chromium";
 const FIXTURE = path.resolve(__dirname, "../fixtures/n8n/core-nodes.json");
@@ -34,10 +34,9 @@ beforeAll(async () => {
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
   });
   const context = await browser.newContext();
-  await quietHotReload(context); // no reloads when other files of the tree change mid-test
   page = await context.newPage();
-  page.setDefaultTimeout(180_000);
-}, E2E_SETUP_TIMEOUT_MS); // may wait for another e2e file to finish with next dev
+  page.setDefaultTimeout(60_000);
+}, E2E_SETUP_TIMEOUT_MS); // may build the app first (tests/helpers/next-server.ts)
 
 afterAll(async () => {
   await browser?.close();

@@ -1,5 +1,5 @@
 /**
- * Issue 4's "done when", against the real app (`next dev` on a fresh data directory, tests/helpers/next-server.ts) and
+ * Issue 4's "done when", against the real app (`next start` on the production build with a fresh data directory, tests/helpers/next-server.ts) and
  * over HTTP only: a new user signs up, creates an API key, and with `Authorization: Bearer hm_...` imports a workflow
  * with a Webhook trigger, activates it, calls its webhook, lists the executions and reads the one it made with per-node
  * data, stores a credential whose secret never comes back, and fetches the OpenAPI document. Then every /api/v1 route
@@ -16,7 +16,7 @@ let server: NextServer;
 
 beforeAll(async () => {
   server = await startNextServer();
-}, E2E_SETUP_TIMEOUT_MS); // may wait for another e2e file to finish with next dev
+}, E2E_SETUP_TIMEOUT_MS); // may build the app first (tests/helpers/next-server.ts)
 
 afterAll(async () => {
   await server?.stop();
