@@ -36,6 +36,7 @@ async function finishedRun(db: Database, ageDays: number, status: "succeeded" | 
   const finishedAt = new Date(Date.now() - ageDays * DAY_MS);
   await db.execute(sql`update executions set status = ${status}, finished_at = ${finishedAt.toISOString()}::timestamptz, created_at = ${finishedAt.toISOString()}::timestamptz where id = ${outcome.executionId}`);
   await threadRows(db, outcome.executionId);
+  await threadRows(db, `${outcome.executionId}/Agent/0/0`); // an AI Agent's own thread (agents/)
   return outcome.executionId;
 }
 
@@ -61,14 +62,15 @@ async function unfinished(db: Database, ageDays: number, status: "queued" | "run
   return execution.id;
 }
 
-async function counts(db: Database, id: string): Promise<{ executions: number; nodeRuns: number; checkpoints: number; blobs: number; writes: number }> {
+async function counts(db: Database, id: string): Promise<{ executions: number; nodeRuns: number; checkpoints: number; blobs: number; writes: number; agentCheckpoints: number }> {
   const one = async (query: ReturnType<typeof sql>) => Number(((await db.execute(query)) as unknown as { rows: Array<{ count: number | string }> }).rows[0].count);
   return {
     executions: await one(sql`select count(*) as count from executions where id = ${id}`),
     nodeRuns: await one(sql`select count(*) as count from node_run_batches where execution_id = ${id}`),
-    checkpoints: await one(sql`select count(*) as count from checkpoints where thread_id = ${id}`),
-    blobs: await one(sql`select count(*) as count from checkpoint_blobs where thread_id = ${id}`),
-    writes: await one(sql`select count(*) as count from checkpoint_writes where thread_id = ${id}`),
+    checkpoints: await one(sql`select count(*) as count from checkpoints where thread_id = ${id} or thread_id like ${`${id}/%`}`),
+    blobs: await one(sql`select count(*) as count from checkpoint_blobs where thread_id = ${id} or thread_id like ${`${id}/%`}`),
+    writes: await one(sql`select count(*) as count from checkpoint_writes where thread_id = ${id} or thread_id like ${`${id}/%`}`),
+    agentCheckpoints: await one(sql`select count(*) as count from checkpoints where thread_id like ${`${id}/%`}`),
   };
 }
 
@@ -96,7 +98,7 @@ describe("execution retention", () => {
     }
   });
 
-  it("deletes finished executions older than the limit with their node runs and checkpoints, and nothing else", async () => {
+  it("deletes finished executions older than the limit with their node runs and checkpoints (their agents' threads too), and nothing else", async () => {
     const db = testEngine.database.db;
     const old = {
       succeeded: await finishedRun(db, 40, "succeeded"),
@@ -115,15 +117,17 @@ describe("execution retention", () => {
     expect(before.checkpoints).toBeGreaterThan(0);
     expect(before.blobs).toBeGreaterThan(0);
     expect(before.writes).toBeGreaterThan(0);
+    expect(before.agentCheckpoints).toBe(1);
 
     const result = await pruneExpiredExecutions(testEngine.database, { maxAgeDays: 30 });
     expect(result).toEqual({ deleted: 3, more: false });
-    for (const id of Object.values(old)) expect(await counts(db, id), id).toEqual({ executions: 0, nodeRuns: 0, checkpoints: 0, blobs: 0, writes: 0 });
+    for (const id of Object.values(old)) expect(await counts(db, id), id).toEqual({ executions: 0, nodeRuns: 0, checkpoints: 0, blobs: 0, writes: 0, agentCheckpoints: 0 });
     const kept = await counts(db, recent);
     expect(kept.executions).toBe(1);
     expect(kept.nodeRuns).toBeGreaterThan(0);
     expect(kept.checkpoints).toBeGreaterThan(0);
     expect(kept.writes).toBeGreaterThan(0);
+    expect(kept.agentCheckpoints).toBe(1);
     for (const id of Object.values(oldButUnfinished)) expect((await counts(db, id)).executions, id).toBe(1);
 
     expect(await pruneExpiredExecutions(testEngine.database, { maxAgeDays: 30 })).toEqual({ deleted: 0, more: false });

@@ -1,12 +1,13 @@
 /**
  * Retention: deleting finished executions older than a cutoff, across every workspace (an operator's policy, run by
  * the worker — lib/engine/retention.ts). Node runs and approvals go with their execution (foreign keys with
- * `on delete cascade`); the LangGraph thread (checkpoints, blobs, writes; `thread_id` = execution id) is deleted in
- * the same transaction. Queued, running and waiting executions are never touched.
+ * `on delete cascade`); the LangGraph threads (checkpoints, blobs, writes; `thread_id` = execution id, and its agents'
+ * `<executionId>/...`) are deleted in the same transaction. Queued, running and waiting executions are never touched.
  */
 import { and, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../client";
-import { FINISHED_EXECUTION_STATUSES, checkpointBlobs, checkpointWrites, checkpoints, executions } from "../schema";
+import { FINISHED_EXECUTION_STATUSES, executions } from "../schema";
+import { deleteExecutionThreads } from "./execution-shared";
 
 /**
  * Deletes at most `limit` finished executions (succeeded, failed, cancelled) that finished before `cutoff`, oldest
@@ -30,9 +31,7 @@ export async function deleteFinishedExecutionsBefore(db: Database, input: { cuto
       .returning({ id: executions.id });
     const ids = deleted.map((row) => row.id);
     if (ids.length > 0) {
-      await transaction.delete(checkpointWrites).where(inArray(checkpointWrites.threadId, ids));
-      await transaction.delete(checkpointBlobs).where(inArray(checkpointBlobs.threadId, ids));
-      await transaction.delete(checkpoints).where(inArray(checkpoints.threadId, ids));
+      await deleteExecutionThreads(transaction, ids);
     }
     return ids;
   });

@@ -18,7 +18,7 @@ import {
   checkpoints,
   executions,
 } from "../schema";
-import { explainRefusal, leaseEnd } from "./execution-shared";
+import { deleteExecutionThreads, explainRefusal, leaseEnd } from "./execution-shared";
 import { type NodeRunInput, nodeRunBatchesInsertStatement } from "./node-runs";
 
 export * from "./execution-leases";
@@ -289,7 +289,7 @@ export async function requestCancel(db: Database, workspaceId: string, execution
   });
 }
 
-/** Deletes an execution with its node runs, approvals and LangGraph thread. Returns whether it existed. */
+/** Deletes an execution with its node runs, approvals and LangGraph threads (its agents' too). Returns whether it existed. */
 export async function deleteExecution(db: Database, workspaceId: string, executionId: string): Promise<boolean> {
   return db.transaction(async (transaction) => {
     const deleted = await transaction
@@ -297,9 +297,7 @@ export async function deleteExecution(db: Database, workspaceId: string, executi
       .where(and(eq(executions.workspaceId, workspaceId), eq(executions.id, executionId)))
       .returning({ id: executions.id });
     if (deleted.length === 0) return false;
-    await transaction.delete(checkpointWrites).where(eq(checkpointWrites.threadId, executionId));
-    await transaction.delete(checkpointBlobs).where(eq(checkpointBlobs.threadId, executionId));
-    await transaction.delete(checkpoints).where(eq(checkpoints.threadId, executionId));
+    await deleteExecutionThreads(transaction, [executionId]);
     return true;
   });
 }
