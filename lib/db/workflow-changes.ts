@@ -1,14 +1,51 @@
 /**
- * A process-wide counter of writes to workflows and webhook routes, so that in-process caches of what they hold (the
- * webhook route lookup, lib/triggers/webhook-lookup-cache.ts) drop their entries at once when this process changes
- * them. Another process (several servers on one Postgres) is not seen here: caches also expire on a short timer.
+ * Process-wide news of writes to workflows and webhook routes:
+ * - a counter, so that in-process caches of what they hold (the webhook route lookup,
+ *   lib/triggers/webhook-lookup-cache.ts) drop their entries at once when this process changes them;
+ * - "retired" listeners, told when a workflow is deactivated or deleted, so that what it holds open (its MCP
+ *   connections, lib/mcp/pool.ts) is closed.
+ * Another process (several servers on one Postgres) is not seen here: caches also expire on a short timer, and idle
+ * connections close on their own. The state lives on globalThis: Next.js bundles a module once per route, and every
+ * copy must share it.
  */
-let generation = 0;
+import { createLogger } from "../log";
+
+type RetiredListener = (workflowId: string) => void;
+
+interface WorkflowChanges {
+  generation: number;
+  retiredListeners: Set<RetiredListener>;
+}
+
+const GLOBAL_KEY = Symbol.for("hetumind.workflow-changes");
+
+function state(): WorkflowChanges {
+  const holder = globalThis as unknown as Record<symbol, WorkflowChanges | undefined>;
+  holder[GLOBAL_KEY] ??= { generation: 0, retiredListeners: new Set() };
+  return holder[GLOBAL_KEY];
+}
 
 export function noteWorkflowChange(): void {
-  generation += 1;
+  state().generation += 1;
 }
 
 export function workflowChangeGeneration(): number {
-  return generation;
+  return state().generation;
+}
+
+/** A workflow was deactivated or deleted: tell the listeners (each one's error is its own; it is reported, not thrown). */
+export function noteWorkflowRetired(workflowId: string): void {
+  for (const listener of state().retiredListeners) {
+    try {
+      listener(workflowId);
+    } catch (error) {
+      createLogger({ workflowId }).error("a workflow-retired listener failed", { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}
+
+/** Returns the function that removes the listener. */
+export function onWorkflowRetired(listener: RetiredListener): () => void {
+  state().retiredListeners.add(listener);
+  return () => state().retiredListeners.delete(listener);
 }

@@ -1,10 +1,11 @@
 /**
  * MCP connections pooled per (workflow, server config): the tools of one workflow's MCP nodes share a connection,
  * another workflow never does. A connection that died (crashed child, broken HTTP session) is replaced on next use.
- * Everything is closed by `closeWorkflow`, `closeAll`, after `idleMs` without a request (default 5 minutes: a workflow
+ * Everything is closed by `closeWorkflow` (the process's pool calls it when the workflow is deactivated or deleted), `closeAll`, after `idleMs` without a request (default 5 minutes: a workflow
  * that is no longer run does not keep a process), or — synchronously, killing stdio children — at process exit.
  */
 import { createHash } from "node:crypto";
+import { onWorkflowRetired } from "../db/workflow-changes";
 import { McpConnection, type McpConnectOptions, type McpServerConfig } from "./connection";
 
 interface Entry {
@@ -116,9 +117,16 @@ export class McpConnectionPool {
 
 const GLOBAL_KEY = Symbol.for("hetumind.mcp.pool");
 
-/** The process's pool (kept on globalThis so Next.js module reloads share it). */
+/**
+ * The process's pool (kept on globalThis so Next.js module reloads share it). A workflow's connections close when it is
+ * deactivated or deleted (lib/db/workflow-changes.ts).
+ */
 export function mcpConnectionPool(): McpConnectionPool {
   const holder = globalThis as unknown as Record<symbol, McpConnectionPool | undefined>;
-  holder[GLOBAL_KEY] ??= new McpConnectionPool();
+  if (!holder[GLOBAL_KEY]) {
+    const pool = new McpConnectionPool();
+    onWorkflowRetired((workflowId) => void pool.closeWorkflow(workflowId));
+    holder[GLOBAL_KEY] = pool;
+  }
   return holder[GLOBAL_KEY];
 }

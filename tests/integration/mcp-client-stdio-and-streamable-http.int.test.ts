@@ -12,7 +12,10 @@ import type { AgentToolCallContext } from "@/lib/ai/agent-tool";
 import { HetumindError } from "@/lib/errors";
 import { createMcpFetch } from "@/lib/mcp/guarded-fetch-adapter";
 import { startEchoServer } from "@/tests/fixtures/http-echo-server";
-import { McpConnectionPool, McpServerNotAllowedError, mcpAgentTools, requireAllowedStdioServer, type McpServerConfig } from "@/lib/mcp";
+import { McpConnectionPool, McpServerNotAllowedError, mcpAgentTools, mcpConnectionPool, requireAllowedStdioServer, type McpServerConfig } from "@/lib/mcp";
+import { createWorkflow, deleteWorkflow, setWorkflowActive } from "@/lib/db/queries/workflows";
+import { DEFAULT_WORKSPACE_ID } from "@/lib/db/schema";
+import { createTestDatabase } from "@/tests/helpers/db";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const everything = path.join(root, "node_modules/@modelcontextprotocol/server-everything/dist/index.js");
@@ -102,6 +105,31 @@ describe("MCP over stdio from the allow-list", () => {
     await pool.closeWorkflow("wf2");
     expect(other.alive).toBe(false);
     expect(first.alive).toBe(true);
+  });
+
+  it("the process's pool closes a workflow's connections when it is deactivated or deleted, and only that workflow's", async () => {
+    const database = await createTestDatabase();
+    try {
+      const shared = mcpConnectionPool();
+      const definition = { name: "MCP", nodes: [], connections: {} };
+      const [deactivated, deleted, untouched] = await Promise.all(
+        ["Deactivated", "Deleted", "Untouched"].map((name) => createWorkflow(database.db, { workspaceId: DEFAULT_WORKSPACE_ID, name, definition, active: true })),
+      );
+      const connections = await Promise.all([deactivated, deleted, untouched].map((workflow) => shared.get(workflow.id, everythingStdio)));
+      expect(connections.every((connection) => connection.alive)).toBe(true);
+
+      await setWorkflowActive(database.db, DEFAULT_WORKSPACE_ID, deactivated.id, false);
+      await expect.poll(() => connections[0].alive).toBe(false);
+      expect(await deleteWorkflow(database.db, DEFAULT_WORKSPACE_ID, deleted.id)).toBe(true);
+      await expect.poll(() => connections[1].alive).toBe(false);
+      expect(connections[2].alive).toBe(true);
+      // Activating again does not close anything.
+      await setWorkflowActive(database.db, DEFAULT_WORKSPACE_ID, untouched.id, true);
+      expect(connections[2].alive).toBe(true);
+      await shared.closeAll();
+    } finally {
+      await database.close();
+    }
   });
 
   it("closes a connection nobody used for the idle time, and reopens it when needed", async () => {

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { and, desc, eq, getTableColumns, ilike, sql } from "drizzle-orm";
 import { NotFoundError } from "../../errors";
 import type { Database } from "../client";
-import { noteWorkflowChange } from "../workflow-changes";
+import { noteWorkflowChange, noteWorkflowRetired } from "../workflow-changes";
 import { type WorkflowRow, workflows } from "../schema";
 
 export interface SaveWorkflowInput {
@@ -102,6 +102,7 @@ export async function setWorkflowActive(
     .where(and(eq(workflows.workspaceId, workspaceId), eq(workflows.id, workflowId)))
     .returning();
   if (!row) throw new NotFoundError("Workflow", workflowId, { workspaceId });
+  if (!active) noteWorkflowRetired(workflowId);
   return row;
 }
 
@@ -112,6 +113,7 @@ export async function deleteWorkflow(db: Database, workspaceId: string, workflow
     .delete(workflows)
     .where(and(eq(workflows.workspaceId, workspaceId), eq(workflows.id, workflowId)))
     .returning({ id: workflows.id });
+  if (deleted.length > 0) noteWorkflowRetired(workflowId);
   return deleted.length > 0;
 }
 
