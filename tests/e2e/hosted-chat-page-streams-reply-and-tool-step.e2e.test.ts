@@ -3,6 +3,8 @@
  * (OpenAI-compatible credential pointing at the OpenAI fixture in this process, Calculator tool, Postgres Chat Memory).
  * The reply streams in (a partial text is seen before the whole: the fixture pauses between deltas), the tool call shows
  * as a collapsible step with its input and output, and after a reload the session's history comes back from memory.
+ * Also: the workflows list links to a workflow's chat, and a public chat with basic auth asks for its user name and
+ * password (in a browser with no session) before it opens.
  */
 import { existsSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -124,5 +126,56 @@ describe.runIf(existsSync(CHROMIUM))("hosted chat page (Chromium)", { timeout: 3
     await expect.poll(() => page.getByTestId("chat-message-assistant").nth(1).getByTestId("chat-text").textContent(), { timeout: 120_000 }).toBe("You said: And plus one?");
     const request = fixture.requests("chat")[before].body as { messages: Array<{ role: string; content: unknown }> };
     expect(request.messages.filter((message) => message.role === "user").map((message) => message.content)).toEqual(["What is 6 * 7?", "And plus one?"]);
+  });
+
+  it("the workflows list links a workflow with a Chat Trigger to its chat page", async () => {
+    await page.goto(`${server.url}/workflows`);
+    const row = page.locator(`[data-testid=workflow-row][data-workflow-id="${workflowId}"]`);
+    await row.getByTestId("open-chat").click();
+    await page.waitForURL(`${server.url}/chat/${workflowId}`);
+    await expect.poll(() => page.getByTestId("chat-message-user").count(), { timeout: 60_000 }).toBe(2);
+  });
+
+  it("a public chat with basic auth asks a visitor for the user name and password, refuses wrong ones, then chats", async () => {
+    const credential = await api<{ id: string }>("post", "/api/v1/credentials", { name: "Fixture 2", type: "openAiCompatibleApi", data: { baseUrl: fixture.url, apiKey: "sk-any" } });
+    const workflow = await api<{ id: string }>("post", "/api/v1/workflows", {
+      name: "Guarded chat",
+      nodes: [
+        { id: "c", name: "Chat", type: "hetumind.chatTrigger", parameters: { public: true, authentication: "basicAuth", basicAuth: { user: "visitor", password: "pässword 1" }, initialMessages: "Welcome, visitor." } },
+        { id: "a", name: "Agent", type: "hetumind.agent", parameters: {} },
+        { id: "m", name: "Model", type: "hetumind.lmChatOpenAiCompatible", parameters: { model: "fixture-model", options: { maxRetries: 0 } }, credentials: { openAiCompatibleApi: { id: credential.id } } },
+      ],
+      connections: {
+        Chat: { main: [[{ node: "Agent", type: "main", index: 0 }]] },
+        Model: { ai_languageModel: [[{ node: "Agent", type: "ai_languageModel", index: 0 }]] },
+      },
+      settings: {},
+    });
+    await api("post", `/api/v1/workflows/${workflow.id}/activate`, {});
+
+    // A visitor: another browser context, no session.
+    const visitor = await (await browser.newContext()).newPage();
+    visitor.setDefaultTimeout(60_000);
+    await visitor.goto(`${server.url}/chat/${workflow.id}`);
+    await visitor.getByTestId("chat-auth-form").waitFor();
+    expect(await visitor.getByTestId("chat-input").count()).toBe(0);
+    await visitor.getByTestId("chat-auth-user").fill("visitor");
+    await visitor.getByTestId("chat-auth-password").fill("wrong");
+    await visitor.getByTestId("chat-auth-submit").click();
+    await visitor.getByTestId("chat-auth-error").waitFor();
+    expect(await visitor.getByTestId("chat-input").count()).toBe(0);
+
+    await visitor.getByTestId("chat-auth-password").fill("pässword 1");
+    await visitor.getByTestId("chat-auth-submit").click();
+    await expect.poll(() => visitor.getByTestId("chat-greeting").textContent(), { timeout: 60_000 }).toBe("Welcome, visitor.");
+    await visitor.getByTestId("chat-input").fill("Hello there");
+    await visitor.getByTestId("chat-send").click();
+    await expect.poll(() => visitor.getByTestId("chat-message-assistant").getByTestId("chat-text").first().textContent(), { timeout: 60_000 }).toBe("You said: Hello there");
+
+    // A reload in the same tab keeps the sign-in (sessionStorage); the history comes back.
+    await visitor.reload();
+    await expect.poll(() => visitor.getByTestId("chat-message-user").count(), { timeout: 60_000 }).toBe(1);
+    expect(await visitor.getByTestId("chat-auth-form").count()).toBe(0);
+    await visitor.context().close();
   });
 });

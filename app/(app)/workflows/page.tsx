@@ -6,10 +6,17 @@ import { listWorkflows } from "@/lib/db/queries/workflows";
 import { listTemplates } from "@/lib/templates";
 import { requirePage } from "@/lib/ui/session";
 import { StatusBadge, cell, formatTime, table } from "@/lib/ui/status-badge";
+import { CHAT_TRIGGER_NODE_TYPE } from "@/nodes/chat-trigger/definition";
 import { TemplatesSection, type TemplateCard } from "./templates-section";
 import { ActiveToggle, ImportForm } from "./workflow-controls";
 
 export const dynamic = "force-dynamic";
+
+/** Whether the workflow has an enabled Chat Trigger: its row then links to the hosted chat page. */
+function hasChat(definition: Record<string, unknown>): boolean {
+  const nodes = Array.isArray(definition.nodes) ? (definition.nodes as Array<{ type?: unknown; disabled?: unknown }>) : [];
+  return nodes.some((node) => node?.type === CHAT_TRIGGER_NODE_TYPE && node.disabled !== true);
+}
 
 export default async function WorkflowsPage() {
   const { principal, db } = await requirePage();
@@ -48,6 +55,11 @@ export default async function WorkflowsPage() {
                   <td style={cell}>
                     <strong data-testid="workflow-name">{row.name}</strong>
                     <div style={{ fontSize: 12, color: "#777", fontFamily: "monospace" }}>{row.id}</div>
+                    {hasChat(row.definition) && (
+                      <Link href={`/chat/${encodeURIComponent(row.id)}`} data-testid="open-chat" style={{ fontSize: 12 }}>
+                        Open chat
+                      </Link>
+                    )}
                   </td>
                   <td style={cell}>
                     <ActiveToggle workflowId={row.id} active={row.active} disabled={!canEdit} />

@@ -10,6 +10,17 @@ import { DefaultChatTransport, type UIMessage } from "ai";
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 
 const storageKey = (workflowId: string) => `hetumind.chat.${workflowId}.session`;
+/** A public chat's basic auth, kept for the tab's life only (sessionStorage), never in localStorage. */
+const authStorageKey = (workflowId: string) => `hetumind.chat.${workflowId}.auth`;
+
+/** `Basic base64(user:password)` of the UTF-8 bytes (btoa alone takes Latin-1 only). */
+function basicAuthorization(user: string, password: string): string {
+  const bytes = new TextEncoder().encode(`${user}:${password}`);
+  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
+}
+
+/** Thrown by the history load when the chat refuses the basic auth (401). */
+class ChatAuthRefused extends Error {}
 
 function newSessionId(): string {
   return typeof crypto.randomUUID === "function" ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
@@ -63,15 +74,16 @@ function Message({ message }: { message: UIMessage }) {
   );
 }
 
-function Conversation({ workflowId, sessionId, history, greeting }: { workflowId: string; sessionId: string; history: UIMessage[]; greeting: string[] }) {
+function Conversation({ workflowId, sessionId, history, greeting, authorization }: { workflowId: string; sessionId: string; history: UIMessage[]; greeting: string[]; authorization: string | null }) {
   const transport = useMemo(
     () =>
       new DefaultChatTransport<UIMessage>({
         api: `/api/chat/${encodeURIComponent(workflowId)}`,
         credentials: "same-origin",
+        headers: authorization ? { authorization } : undefined,
         prepareSendMessagesRequest: ({ id, messages, trigger, messageId }) => ({ body: { id, trigger, messageId, messages: messages.slice(-1) } }),
       }),
-    [workflowId],
+    [workflowId, authorization],
   );
   const { messages, sendMessage, status, error, stop } = useChat({ id: sessionId, transport, messages: history });
   const [input, setInput] = useState("");
@@ -133,31 +145,97 @@ function Conversation({ workflowId, sessionId, history, greeting }: { workflowId
   );
 }
 
-export function ChatClient({ workflowId, title, initialMessages }: { workflowId: string; title: string; initialMessages: string[] }) {
+/** The user name and password form of a public chat with basic auth; `check` answers whether the chat accepts them. */
+function BasicAuthForm({ check }: { check: (authorization: string) => Promise<boolean> }) {
+  const [user, setUser] = useState("");
+  const [password, setPassword] = useState("");
+  const [state, setState] = useState<"idle" | "checking" | "refused">("idle");
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setState("checking");
+    if (!(await check(basicAuthorization(user, password)))) setState("refused");
+  };
+  return (
+    <form onSubmit={(event) => void submit(event)} data-testid="chat-auth-form" style={{ display: "flex", flexDirection: "column", gap: 8, maxWidth: 320, margin: "32px auto" }}>
+      <p style={{ margin: 0 }}>This chat needs a user name and password.</p>
+      <input data-testid="chat-auth-user" value={user} onChange={(event) => setUser(event.target.value)} placeholder="User name" autoComplete="username" autoFocus />
+      <input data-testid="chat-auth-password" type="password" value={password} onChange={(event) => setPassword(event.target.value)} placeholder="Password" autoComplete="current-password" />
+      <button type="submit" data-testid="chat-auth-submit" disabled={state === "checking" || user === ""}>
+        Open the chat
+      </button>
+      {state === "refused" && (
+        <div data-testid="chat-auth-error" style={{ color: "#b91c1c", fontSize: 13 }}>
+          Wrong user name or password.
+        </div>
+      )}
+    </form>
+  );
+}
+
+export function ChatClient({ workflowId, title, initialMessages, basicAuth }: { workflowId: string; title: string; initialMessages: string[]; basicAuth: boolean }) {
   const [session, setSession] = useState<{ id: string; history: UIMessage[] } | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
+  // undefined: not read from sessionStorage yet; null: none (needed only when `basicAuth`).
+  const [authorization, setAuthorization] = useState<string | null | undefined>(undefined);
 
-  const open = async (id: string) => {
+  /** Loads the session's history; with basic auth, a 401 throws ChatAuthRefused. */
+  const loadHistory = async (id: string, withAuthorization: string | null): Promise<UIMessage[]> => {
+    const response = await fetch(`/api/chat/${encodeURIComponent(workflowId)}?sessionId=${encodeURIComponent(id)}`, {
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: withAuthorization ? { authorization: withAuthorization } : undefined,
+    });
+    if (response.status === 401 && basicAuth) throw new ChatAuthRefused();
+    const body = (await response.json()) as { messages?: UIMessage[]; error?: { message: string } };
+    if (!response.ok) throw new Error(body.error?.message ?? `history: HTTP ${response.status}`);
+    return body.messages ?? [];
+  };
+
+  const currentSessionId = () => {
+    let id = window.localStorage.getItem(storageKey(workflowId));
+    if (!id) {
+      id = newSessionId();
+      window.localStorage.setItem(storageKey(workflowId), id);
+    }
+    return id;
+  };
+
+  const open = async (id: string, withAuthorization: string | null) => {
     setSession(null);
     try {
-      const response = await fetch(`/api/chat/${encodeURIComponent(workflowId)}?sessionId=${encodeURIComponent(id)}`, { credentials: "same-origin", cache: "no-store" });
-      const body = (await response.json()) as { messages?: UIMessage[]; error?: { message: string } };
-      if (!response.ok) throw new Error(body.error?.message ?? `history: HTTP ${response.status}`);
-      setSession({ id, history: body.messages ?? [] });
+      setSession({ id, history: await loadHistory(id, withAuthorization) });
     } catch (error) {
+      if (error instanceof ChatAuthRefused) {
+        window.sessionStorage.removeItem(authStorageKey(workflowId));
+        setAuthorization(null);
+        return;
+      }
       setLoadError(error instanceof Error ? error.message : String(error));
       setSession({ id, history: [] });
     }
   };
 
   useEffect(() => {
-    let id = window.localStorage.getItem(storageKey(workflowId));
-    if (!id) {
-      id = newSessionId();
-      window.localStorage.setItem(storageKey(workflowId), id);
+    const stored = basicAuth ? window.sessionStorage.getItem(authStorageKey(workflowId)) : null;
+    setAuthorization(stored);
+    if (!basicAuth || stored) void open(currentSessionId(), stored);
+  }, [workflowId, basicAuth]);
+
+  /** The form's check: the history loads with these credentials (then they are kept for the tab) or they are refused. */
+  const signIn = async (candidate: string): Promise<boolean> => {
+    const id = currentSessionId();
+    try {
+      const history = await loadHistory(id, candidate);
+      window.sessionStorage.setItem(authStorageKey(workflowId), candidate);
+      setAuthorization(candidate);
+      setSession({ id, history });
+      return true;
+    } catch (error) {
+      if (error instanceof ChatAuthRefused) return false;
+      setLoadError(error instanceof Error ? error.message : String(error));
+      return false;
     }
-    void open(id);
-  }, [workflowId]);
+  };
 
   const restart = () => {
     const id = newSessionId();
@@ -175,8 +253,10 @@ export function ChatClient({ workflowId, title, initialMessages }: { workflowId:
         </button>
       </header>
       {loadError && <div style={{ color: "#b91c1c", fontSize: 13 }} data-testid="chat-load-error">{loadError}</div>}
-      {session ? (
-        <Conversation key={session.id} workflowId={workflowId} sessionId={session.id} history={session.history} greeting={initialMessages} />
+      {basicAuth && authorization === null ? (
+        <BasicAuthForm check={signIn} />
+      ) : session ? (
+        <Conversation key={session.id} workflowId={workflowId} sessionId={session.id} history={session.history} greeting={initialMessages} authorization={authorization ?? null} />
       ) : (
         <div style={{ color: "#71717a", padding: 16 }} data-testid="chat-loading">Loading…</div>
       )}

@@ -1,6 +1,7 @@
 /**
  * The hosted chat page of a workflow's Chat Trigger: a `useChat` client of /api/chat/<workflowId> (chat-client.tsx).
- * Public chats are open to anyone while the workflow is active; workspace-only chats need a member's session.
+ * Public chats are open to anyone while the workflow is active (with basic auth, the page asks for the user name and
+ * password and sends them with every request); workspace-only chats need a member's session.
  */
 import { notFound, redirect } from "next/navigation";
 import { getMembership } from "@/lib/db/queries/memberships";
@@ -29,7 +30,7 @@ export default async function ChatPage({ params }: { params: Promise<{ workflowI
   }
   return (
     <main style={{ maxWidth: 760, margin: "0 auto", padding: "24px 16px", display: "flex", flexDirection: "column", minHeight: "100vh", boxSizing: "border-box" }}>
-      <ChatClient workflowId={info.workflowId} title={info.title} initialMessages={info.initialMessages} />
+      <ChatClient workflowId={info.workflowId} title={info.title} initialMessages={info.initialMessages} basicAuth={info.basicAuth} />
     </main>
   );
 }
