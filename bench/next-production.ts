@@ -22,7 +22,10 @@ function baseEnv(distDir: string, extra: Record<string, string>): NodeJS.Process
 /** What a build is made of: the app's source trees and the files that configure the build. */
 const BUILD_INPUTS = ["app", "lib", "nodes", "agents", "public", "templates", "instrumentation.ts", "next.config.ts", "package-lock.json", "tsconfig.json"];
 
-/** A hash of every build input's path, size and mtime: a build made from other sources has another key. */
+/**
+ * A hash of every build input's path and content (content, not mtime: `next dev` rewrites tsconfig.json in place, and a
+ * checkout touches files it does not change): a build made from other sources has another key.
+ */
 function sourceKey(): string {
   const hash = createHash("sha256");
   const visit = (relative: string) => {
@@ -36,7 +39,7 @@ function sourceKey(): string {
     if (stat.isDirectory()) {
       for (const entry of readdirSync(absolute).sort()) visit(path.join(relative, entry));
     } else {
-      hash.update(`${relative}\0${stat.size}\0${stat.mtimeMs}\n`);
+      hash.update(`${relative}\0${stat.size}\0`).update(readFileSync(absolute)).update("\n");
     }
   };
   BUILD_INPUTS.forEach(visit);
