@@ -184,7 +184,11 @@ async function answer(request: Request, run: (cors: (headers: Record<string, str
     return await run((headers) => (cors = headers));
   } catch (error) {
     const response = withHeaders(errorResponse(error, { method: request.method, path: new URL(request.url).pathname, logger: log }), cors);
-    if (HetumindError.isInstance(error) && error.code === "chat_auth_required") response.headers.set("www-authenticate", 'Basic realm="Chat"');
+    // A script that asks for its own user name and password (the hosted page sends `X-Requested-With`) gets no challenge:
+    // a browser would answer it with its own login dialog.
+    if (HetumindError.isInstance(error) && error.code === "chat_auth_required" && !request.headers.has("x-requested-with")) {
+      response.headers.set("www-authenticate", 'Basic realm="Chat"');
+    }
     return response;
   }
 }
@@ -272,7 +276,7 @@ export function handleChatPreflight(request: Request, workflowId: string, option
     setCors(cors);
     return new Response(null, {
       status: 204,
-      headers: { ...cors, "access-control-allow-methods": "GET, POST, OPTIONS", "access-control-allow-headers": "content-type, authorization", "access-control-max-age": "600" },
+      headers: { ...cors, "access-control-allow-methods": "GET, POST, OPTIONS", "access-control-allow-headers": "content-type, authorization, x-requested-with", "access-control-max-age": "600" },
     });
   });
 }

@@ -80,7 +80,7 @@ function Conversation({ workflowId, sessionId, history, greeting, authorization 
       new DefaultChatTransport<UIMessage>({
         api: `/api/chat/${encodeURIComponent(workflowId)}`,
         credentials: "same-origin",
-        headers: authorization ? { authorization } : undefined,
+        headers: authorization ? { authorization, "x-requested-with": "hetumind-chat" } : undefined,
         prepareSendMessagesRequest: ({ id, messages, trigger, messageId }) => ({ body: { id, trigger, messageId, messages: messages.slice(-1) } }),
       }),
     [workflowId, authorization],
@@ -183,7 +183,8 @@ export function ChatClient({ workflowId, title, initialMessages, basicAuth }: { 
     const response = await fetch(`/api/chat/${encodeURIComponent(workflowId)}?sessionId=${encodeURIComponent(id)}`, {
       credentials: "same-origin",
       cache: "no-store",
-      headers: withAuthorization ? { authorization: withAuthorization } : undefined,
+      // X-Requested-With: a 401 then comes without a challenge, so the browser shows no login dialog of its own.
+      headers: withAuthorization ? { authorization: withAuthorization, "x-requested-with": "hetumind-chat" } : undefined,
     });
     if (response.status === 401 && basicAuth) throw new ChatAuthRefused();
     const body = (await response.json()) as { messages?: UIMessage[]; error?: { message: string } };
