@@ -32,6 +32,7 @@ import { openDatabase, queryRows } from "@/lib/db/client";
 import type { RecordedRequest, ScriptedReply } from "../tests/fixtures/model-fixture-core";
 import { startOpenAiFixture } from "../tests/fixtures/openai-fixture-server";
 import { summarize, writeSuite, type ScenarioResult } from "./harness";
+import { agentWorkflow, FINAL_TEXT, webhookWorkflow } from "./workflows/agent-workflows";
 import { adminCli, apiCall, BENCH_DIST_DIR, ensureProductionBuild, startProduction, treeRssMb, waitForStatus } from "./next-production";
 
 /** autocannon 8's `setupClient` (called once per connection), which bench/autocannon.d.ts does not declare. */
@@ -41,57 +42,7 @@ const cannon = autocannon as unknown as (
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const API_KEY = "sk-bench-fixture";
-const FINAL_TEXT = "Done: HELLO";
-const WINDOW_TURNS = 5;
 const bodyOf = (sessionId: string) => JSON.stringify({ sessionId, chatInput: "hello" });
-
-
-
-function agentWorkflow(credentialId: string) {
-  const to = (node: string, type: string) => ({ [type]: [[{ node, type, index: 0 }]] });
-  return {
-    name: "Agent bench",
-    nodes: [
-      { id: "chat", name: "Chat", type: "hetumind.chatTrigger", parameters: { public: true } },
-      { id: "agent", name: "Agent", type: "hetumind.agent", parameters: { systemMessage: "Shout the user's message with the Shout tool, then answer." } },
-      {
-        id: "model",
-        name: "Model",
-        type: "hetumind.lmChatOpenAiCompatible",
-        parameters: { model: "fixture-model", options: { maxRetries: 0 } },
-        credentials: { openAiCompatibleApi: { id: credentialId } },
-      },
-      { id: "memory", name: "Memory", type: "hetumind.memoryBufferWindow", parameters: { contextWindowLength: WINDOW_TURNS } },
-      { id: "tool", name: "Shout", type: "hetumind.toolCode", parameters: { description: "Upper-cases the text", jsCode: "return query.toUpperCase()" } },
-    ],
-    connections: {
-      Chat: to("Agent", "main"),
-      Model: to("Agent", "ai_languageModel"),
-      Memory: to("Agent", "ai_memory"),
-      Shout: to("Agent", "ai_tool"),
-    },
-  };
-}
-
-/** The same agent behind Webhook (POST /api/webhooks/agent-bench, lastNode: the agent's output item as JSON). */
-function webhookWorkflow(credentialId: string) {
-  const chat = agentWorkflow(credentialId);
-  const { Chat, ...subNodes } = chat.connections;
-  return {
-    name: "Agent bench (webhook)",
-    nodes: [
-      { id: "webhook", name: "Webhook", type: "hetumind.webhook", parameters: { path: "agent-bench", httpMethod: "POST", responseMode: "lastNode" } },
-      ...chat.nodes
-        .filter((node) => node.name !== "Chat")
-        .map((node) => {
-          if (node.name === "Agent") return { ...node, parameters: { ...node.parameters, prompt: "{{ $json.body.chatInput }}" } };
-          if (node.name === "Memory") return { ...node, parameters: { ...node.parameters, sessionIdType: "customKey", sessionKey: "{{ $json.body.sessionId }}" } };
-          return node;
-        }),
-    ],
-    connections: { Webhook: Chat, ...subNodes },
-  };
-}
 
 /** The fixture's time, measured on its own server: request received -> response finished, summed over model calls. */
 function fixtureClock(port: number) {

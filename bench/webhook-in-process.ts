@@ -15,31 +15,14 @@ import { activateWorkflow } from "@/lib/triggers/activation";
 import { handleWebhook } from "@/lib/triggers/webhooks";
 import { nodeRegistry } from "@/nodes";
 import { summarize } from "./harness";
+import { traceQueries } from "./trace-queries";
 
 const requests = Number(process.env.BENCH_REQUESTS ?? 2000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 1);
 const dataDir = process.env.BENCH_DATA_DIR ?? path.join(mkdtempSync(path.join(os.tmpdir(), "hetumind-bench-")), "data");
 const database = await openDatabase({ dataDir });
 const engine = new Engine({ database, registry: nodeRegistry });
-const queryStats = new Map<string, { count: number; ms: number }>();
-if (process.env.BENCH_TRACE_QUERIES && database.pglite) {
-  const pglite = database.pglite as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  for (const method of ["query", "exec"]) {
-    const original = pglite[method].bind(pglite);
-    pglite[method] = async (...args: unknown[]) => {
-      const started = performance.now();
-      try {
-        return await original(...args);
-      } finally {
-        const key = `${method} ${String(args[0]).replace(/\s+/g, " ").slice(0, 90)}`;
-        const entry = queryStats.get(key) ?? { count: 0, ms: 0 };
-        entry.count += 1;
-        entry.ms += performance.now() - started;
-        queryStats.set(key, entry);
-      }
-    };
-  }
-}
+const queries = process.env.BENCH_TRACE_QUERIES ? traceQueries(database) : undefined;
 const definition = JSON.parse(readFileSync(path.join(import.meta.dirname, "workflows/webhook-anchor.json"), "utf8"));
 // A data dir reused from an earlier run (BENCH_DATA_DIR) holds the route already.
 await database.db.execute(sql`delete from webhook_routes`);
@@ -74,5 +57,5 @@ const seconds = (performance.now() - started) / 1000;
 const sorted = [...samples].sort((a, b) => a - b);
 console.log(JSON.stringify({ concurrency, requests, reqPerSec: Math.round(requests / seconds), ...summarize(samples), p99: sorted[Math.floor(sorted.length * 0.99)], rssMb: Math.round(process.memoryUsage().rss / 1e6) }));
 await new Promise((resolve) => setTimeout(resolve, 500));
-for (const [key, { count, ms }] of [...queryStats].sort((a, b) => b[1].ms - a[1].ms)) console.log(`${(ms / count).toFixed(3)} ms x ${count}  ${key}`);
+queries?.print(requests);
 await database.close();
