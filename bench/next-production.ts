@@ -137,6 +137,17 @@ export function treeRssMb(pid: number): number {
   return Math.round(kb / 1024);
 }
 
+/**
+ * The Node flags of `npm start` (package.json's start script: `node <flags> node_modules/next/dist/bin/next start`), so
+ * the benches and tests run the server the way users do.
+ */
+export function startScriptNodeFlags(): string[] {
+  const script = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.start;
+  const match = /^node\s+(.*?)\s*node_modules\/next\/dist\/bin\/next start$/.exec(script.trim());
+  if (!match) throw new Error(`package.json's start script should be "node <flags> node_modules/next/dist/bin/next start", got "${script}"`);
+  return match[1].split(/\s+/).filter(Boolean);
+}
+
 export interface ProductionServer {
   url: string;
   pid: number;
@@ -151,7 +162,7 @@ export async function startProduction(dataDir: string, extraEnv: Record<string, 
   const port = await freePort();
   const startedAt = performance.now();
   // BENCH_SERVER_NODE_ARGS: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server (not allowed in NODE_OPTIONS).
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const nodeArgs = [...startScriptNodeFlags(), ...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean)];
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, NEXT_BIN, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: ROOT,
     env: baseEnv(distDir, { HETUMIND_DATA_DIR: dataDir, NODE_ENV: "production", ...extraEnv }),
