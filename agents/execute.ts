@@ -77,6 +77,8 @@ export async function executeAgent(context: ExecuteContext<AgentParameters>): Pr
     const json: JsonObject = { output: parser ? (state.parsed as JsonValue) : (state.answer ?? "") };
     if (parameters.returnIntermediateSteps) json.intermediateSteps = state.steps.map((step) => ({ ...step }) as JsonObject);
     json.usage = usageSummary(state.usage);
+    // Every model call of this item's run, also those made before a crash (they are in the checkpointed state).
+    for (const usage of state.usage) context.recordUsage?.(usage);
     output.push({ json, pairedItem: { item: itemIndex } });
   }
   return [output];

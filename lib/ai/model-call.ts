@@ -10,6 +10,7 @@ import type { ChatModel } from "./chat-model";
 import { toModelCallError } from "./model-errors";
 import { costOf } from "./prices";
 import type { JsonObject, JsonValue } from "@/lib/workflow/items";
+import type { ModelCallUsage } from "@/lib/workflow/usage";
 
 export interface ModelCallRequest {
   system?: string;
@@ -28,15 +29,8 @@ export interface ModelToolCall {
 }
 
 /** Tokens and cost of one model call (what nodes record in their output). */
-export interface ModelUsage {
-  provider: string;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  totalTokens: number;
-  /** US dollars, when the model's price is known (lib/ai/prices.ts). */
-  costUsd?: number;
-}
+/** One model call's usage (the shape node runs record: lib/workflow/usage.ts). */
+export type ModelUsage = ModelCallUsage;
 
 export interface ModelCallResult {
   text: string;

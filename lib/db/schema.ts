@@ -28,6 +28,7 @@ import {
   text,
   timestamp,
 } from "drizzle-orm/pg-core";
+import type { NodeRunUsage } from "../workflow/usage";
 
 /** Binary column. postgres.js returns a Buffer and PGlite a Uint8Array; both are Uint8Arrays. */
 export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
@@ -182,6 +183,8 @@ export const nodeRuns = pgView("node_runs", {
   input: jsonb("input").$type<unknown>(),
   output: jsonb("output").$type<unknown>(),
   error: jsonb("error").$type<unknown>(),
+  /** Token usage and cost of the model calls the node made (AI nodes; migration 0009), else null. */
+  usage: jsonb("usage").$type<NodeRunUsage | null>(),
 }).existing();
 
 export type NodeRun = typeof nodeRuns.$inferSelect;

@@ -10,6 +10,7 @@ import type { Activation, InputSource, NodeRunRecord, RunState, SerializedError 
 import { pickReadyActivation } from "./readiness";
 import { compactOutput } from "./stored-output";
 import { suppliedResolver } from "./supply";
+import { type ModelCallUsage, summarizeUsage } from "@/lib/workflow/usage";
 
 /** Everything a segment needs from the execution around it. */
 export interface SegmentEnvironment {
@@ -106,7 +107,7 @@ class SegmentRun {
     };
   }
 
-  private context(compiled: CompiledNode, activation: Activation, attempt: number, nodeState: JsonObject, runIndex: number): ExecuteContext<unknown> {
+  private context(compiled: CompiledNode, activation: Activation, attempt: number, nodeState: JsonObject, runIndex: number, usage: ModelCallUsage[]): ExecuteContext<unknown> {
     const { node, definition } = compiled;
     const env = this.env;
     let resolve: ((itemIndex: number) => unknown) | undefined;
@@ -141,24 +142,31 @@ class SegmentRun {
       supplied: suppliedResolver(env, { consumer: compiled, idempotencyKey, expressionData: (index) => this.expressionData(activation, index, now) }),
       runIndex,
       checkpointer: env.checkpointer,
+      recordUsage: (call) => usage.push({ ...call }),
     };
   }
 
   /** Runs one node with its retries; returns its output or the final error. */
-  private async execute(compiled: CompiledNode, activation: Activation, runIndex: number): Promise<{ output: NodeOutput; attempt: number; error?: HetumindError; nodeState: JsonObject }> {
+  private async execute(
+    compiled: CompiledNode,
+    activation: Activation,
+    runIndex: number,
+  ): Promise<{ output: NodeOutput; attempt: number; error?: HetumindError; nodeState: JsonObject; usage: ModelCallUsage[] }> {
     const { node, definition } = compiled;
     if (!definition.execute) {
       // Unreachable for a valid workflow: a sub-node has no main input, so nothing can activate it.
       const error = new NodeExecutionError(`Node "${node.name}" (${node.type}) is a sub-node: it supplies its consumer and never runs on items`, { node: node.name }, { code: "sub_node_activated" });
-      return { output: [], attempt: 1, error, nodeState: this.state.nodeState[node.name] ?? {} };
+      return { output: [], attempt: 1, error, nodeState: this.state.nodeState[node.name] ?? {}, usage: [] };
     }
+    // Model calls of every attempt: a failed try's calls were made (and paid for) too.
+    const usage: ModelCallUsage[] = [];
     const maxTries = node.retryOnFail ? (node.maxTries ?? 3) : 1;
     let lastError: HetumindError | undefined;
     for (let attempt = 1; attempt <= maxTries; attempt++) {
       const nodeState = structuredClone(this.state.nodeState[node.name] ?? {});
       try {
-        const output = await definition.execute(this.context(compiled, activation, attempt, nodeState, runIndex));
-        return { output, attempt, nodeState };
+        const output = await definition.execute(this.context(compiled, activation, attempt, nodeState, runIndex, usage));
+        return { output, attempt, nodeState, usage };
       } catch (error) {
         if (isGraphInterrupt(error)) throw error;
         lastError = asNodeError(error, node.name);
@@ -167,7 +175,7 @@ class SegmentRun {
         if (attempt < maxTries) await this.env.sleep(retryDelay(node.waitBetweenTries ?? 1000, attempt));
       }
     }
-    return { output: [], attempt: maxTries, error: lastError, nodeState: this.state.nodeState[node.name] ?? {} };
+    return { output: [], attempt: maxTries, error: lastError, nodeState: this.state.nodeState[node.name] ?? {}, usage };
   }
 
   private keepOutput(name: string): boolean {
@@ -249,6 +257,7 @@ class SegmentRun {
       let output: NodeOutput;
       let attempt = 1;
       let error: HetumindError | undefined;
+      let usage: ModelCallUsage[] = [];
       if (node.disabled) {
         output = [activation.inputs[0] ?? []];
       } else {
@@ -256,6 +265,7 @@ class SegmentRun {
         output = result.output;
         attempt = result.attempt;
         error = result.error;
+        usage = result.usage;
         if (Object.keys(result.nodeState).length > 0) this.state.nodeState[node.name] = result.nodeState;
         else delete this.state.nodeState[node.name];
       }
@@ -284,6 +294,7 @@ class SegmentRun {
         // Only an input that came from a recorded node can be referred to.
         output: this.env.saveOutputs ? (activation.sources[0] ? compactOutput(output, activation.inputs[0]) : output) : null,
         error: error ? serializeError(error, node.name) : null,
+        ...(usage.length > 0 ? { usage: summarizeUsage(usage) } : {}),
       });
       if (error) {
         this.env.logger.error("node failed", { executionId: this.env.executionId, node: node.name, workspaceId: this.env.workspaceId, error: error.message });

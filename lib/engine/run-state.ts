@@ -1,5 +1,6 @@
 import type { Item, JsonObject } from "@/lib/workflow/items";
 import type { StoredOutputList } from "./stored-output";
+import type { NodeRunUsage } from "@/lib/workflow/usage";
 
 /** Where an input's items came from: the UI resolves a node's input from its sources' recorded outputs. */
 export interface InputSource {
@@ -72,4 +73,6 @@ export interface NodeRunRecord {
   /** Per output index; pass-through lists are stored as positions in input 0 (see stored-output.ts). */
   output: StoredOutputList[] | null;
   error: SerializedError | null;
+  /** The model calls' token usage and cost (AI nodes only). */
+  usage?: NodeRunUsage;
 }

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { ConnectionKind, SubConnectionKind } from "./connection-kinds";
 import type { Item, JsonObject, JsonValue, NodeOutput } from "./items";
 import type { Supplied, SuppliedValue } from "./supplied";
+import type { ModelCallUsage } from "./usage";
 
 /** A port of a node: a `main` input/output or a sub-connection it accepts or supplies. */
 export interface PortDeclaration {
@@ -113,6 +114,11 @@ export interface ExecuteContext<Parameters> {
    * `${execution.id}/${node.name}/${runIndex}`, so that a re-run after a crash resumes it. Optional for hand-built contexts.
    */
   checkpointer?: BaseCheckpointSaver;
+  /**
+   * Records one model call's token usage and cost on this node run (the execution's per-node table and API show the sums
+   * and each call). Optional for hand-built contexts.
+   */
+  recordUsage?(usage: ModelCallUsage): void;
 }
 
 /**

@@ -4,19 +4,12 @@ import { OutputParseError, repairMessages, tryParse, withFormatInstructions } fr
 import { NodeExecutionError } from "@/lib/errors";
 import type { Item, JsonObject, JsonValue, NodeOutput } from "@/lib/workflow/items";
 import type { ExecuteContext } from "@/lib/workflow/node-definition";
+import { summarizeUsage } from "@/lib/workflow/usage";
 import type { ChainLlmParameters } from "./definition";
 
-/** Usage of the calls one item took, for the output (docs/ai.md "Usage"). */
+/** Usage of the calls one item took, for the output (docs/ai.md "Usage"; the node run records them too: ExecuteContext.recordUsage). */
 export function usageSummary(calls: ModelUsage[]): JsonObject {
-  const sum = (pick: (usage: ModelUsage) => number) => calls.reduce((total, usage) => total + pick(usage), 0);
-  const priced = calls.every((usage) => usage.costUsd !== undefined);
-  return {
-    inputTokens: sum((usage) => usage.inputTokens),
-    outputTokens: sum((usage) => usage.outputTokens),
-    totalTokens: sum((usage) => usage.totalTokens),
-    ...(priced && calls.length > 0 ? { costUsd: Math.round(sum((usage) => usage.costUsd ?? 0) * 1e8) / 1e8 } : {}),
-    calls: calls.map((usage) => ({ ...usage }) as JsonObject),
-  };
+  return summarizeUsage(calls) as unknown as JsonObject;
 }
 
 export function promptOf(node: string, parameters: { prompt?: string }, item: Item | undefined, itemIndex: number): string {
@@ -41,6 +34,7 @@ export async function executeChainLlm(context: ExecuteContext<ChainLlmParameters
     const calls: ModelUsage[] = [];
     const first = await callModel(model, { system, messages, signal: context.signal });
     calls.push(first.usage);
+    context.recordUsage?.(first.usage);
     let json: JsonObject;
     if (!parser) {
       json = { text: first.text };
@@ -49,6 +43,7 @@ export async function executeChainLlm(context: ExecuteContext<ChainLlmParameters
       if (!parsed.ok) {
         const repaired = await callModel(model, { system, messages: [...messages, ...repairMessages(first.text, parsed.error)], signal: context.signal });
         calls.push(repaired.usage);
+        context.recordUsage?.(repaired.usage);
         parsed = await tryParse(parser, repaired.text);
         if (!parsed.ok) {
           throw new OutputParseError(`Node "${context.node.name}" (item ${itemIndex}): the model's answer does not match the output format after one repair round: ${parsed.error}`, {

@@ -122,6 +122,11 @@ describe("the AI Agent", () => {
     expect(json.output).toBe("2 + 3 = 5");
     expect(json.intermediateSteps).toEqual([{ toolCallId: "call_1", tool: "add", input: { a: 2, b: 3 }, ok: true, output: { sum: 5 } }]);
     expect(json.usage).toMatchObject({ inputTokens: 250, outputTokens: 18, calls: [{ inputTokens: 100 }, { inputTokens: 150 }] });
+    // The node run records the same usage (the execution page and API show it); nodes without model calls have none.
+    const runs = await test.nodeRuns(outcome.executionId);
+    const agentRun = runs.find((run) => run.nodeName === "Agent");
+    expect(agentRun?.usage).toMatchObject({ inputTokens: 250, outputTokens: 18, totalTokens: 268, calls: [{ provider: expect.any(String), model: expect.any(String), inputTokens: 100, outputTokens: 10 }, { inputTokens: 150, outputTokens: 8 }] });
+    expect(runs.filter((run) => run.nodeName !== "Agent").map((run) => run.usage)).toEqual(runs.filter((run) => run.nodeName !== "Agent").map(() => null));
     const [first, second] = openai.requests("chat").map((request) => request.body as ChatBody);
     expect(first.tools?.map((tool) => tool.function.name)).toEqual(["add"]);
     expect(first.messages).toEqual([{ role: "system", content: "You add." }, { role: "user", content: "What is 2 + 3?" }]);

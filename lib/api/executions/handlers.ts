@@ -82,6 +82,7 @@ export async function getExecutionHandler(db: Database, principal: Principal, ex
       inputSources: (run.input as Array<InputSource | null> | null) ?? null,
       output: run.output,
       error: run.error ?? null,
+      usage: run.usage ?? null,
     })),
   };
 }

@@ -59,6 +59,16 @@ export const nodeRunSchema = z.object({
   inputSources: z.array(z.object({ node: z.string(), output: z.number().int(), run: z.number().int() }).nullable()).nullable(),
   output: z.array(z.array(z.unknown()).nullable()).nullable().describe("Items per output index"),
   error: z.unknown().nullable(),
+  usage: z
+    .object({
+      inputTokens: z.number(),
+      outputTokens: z.number(),
+      totalTokens: z.number(),
+      costUsd: z.number().optional(),
+      calls: z.array(z.object({ provider: z.string(), model: z.string(), inputTokens: z.number(), outputTokens: z.number(), totalTokens: z.number(), costUsd: z.number().optional() })),
+    })
+    .nullable()
+    .describe("Token usage and cost of the node's model calls (AI nodes), else null"),
 });
 
 export const executionSchema = executionSummarySchema.extend({

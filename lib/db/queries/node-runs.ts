@@ -4,6 +4,7 @@
  */
 import { type SQL, and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "../client";
+import type { NodeRunUsage } from "../../workflow/usage";
 import { type NodeRun, type NodeRunStatus, nodeRunBatches, nodeRuns } from "../schema";
 
 export interface NodeRunInput {
@@ -20,6 +21,7 @@ export interface NodeRunInput {
   input?: unknown;
   output?: unknown;
   error?: unknown;
+  usage?: NodeRunUsage | null;
 }
 
 /** The INSERT of one segment's node runs as one row (one JSON text parameter); usable inside a larger statement. */
@@ -50,6 +52,7 @@ export function nodeRunBatchesInsertStatement(batches: readonly NodeRunBatchInpu
       input: run.input ?? null,
       output: run.output ?? null,
       error: run.error ?? null,
+      ...(run.usage ? { usage: run.usage } : {}),
     }));
     // The JSON text goes in as one text parameter cast to json: drizzle's json column mapping costs as much again.
     return sql`(${input.executionId}, ${input.workspaceId}, ${JSON.stringify(runs)}::json)`;

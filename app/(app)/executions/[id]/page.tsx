@@ -52,6 +52,7 @@ export default async function ExecutionPage({ params }: { params: Promise<{ id: 
               <th style={cell}>ms</th>
               <th style={cell}>Items in</th>
               <th style={cell}>Items out</th>
+              <th style={cell}>Tokens</th>
               <th style={cell}>Error</th>
             </tr>
           </thead>
@@ -74,6 +75,16 @@ export default async function ExecutionPage({ params }: { params: Promise<{ id: 
                 </td>
                 <td style={cell} data-testid="node-run-items-out">
                   {run.itemsOut}
+                </td>
+                <td style={cell} data-testid="node-run-tokens" title={run.usage ? run.usage.calls.map((call) => `${call.provider} ${call.model}: ${call.inputTokens} in, ${call.outputTokens} out`).join("\n") : undefined}>
+                  {run.usage ? (
+                    <>
+                      {run.usage.totalTokens} ({run.usage.calls.length} call{run.usage.calls.length === 1 ? "" : "s"})
+                      {run.usage.costUsd !== undefined ? <div style={{ fontSize: 12, color: "#777" }}>${run.usage.costUsd.toFixed(6)}</div> : null}
+                    </>
+                  ) : (
+                    <span style={{ color: "#bbb" }}>—</span>
+                  )}
                 </td>
                 <td style={{ ...cell, color: "#b00020" }} data-testid="node-run-error">
                   {errorText(run.error)}
