@@ -11,6 +11,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Options as PostgresOptions, PostgresType, Sql } from "postgres";
 import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock";
 import { migratePglite, migratePostgres, resolveMigrationsFolder } from "./migrations";
+import { PGliteThreadClient } from "./pglite-thread";
 import * as coreSchema from "./schema";
 import * as aiSchema from "./schema-ai";
 import * as platformSchema from "./schema-platform";
@@ -25,7 +26,7 @@ export type DatabaseDriver = "pglite" | "postgres";
 export interface DatabaseHandle {
   readonly db: Database;
   readonly driver: DatabaseDriver;
-  /** The PGlite instance when `driver` is "pglite". */
+  /** The PGlite instance when `driver` is "pglite" and it runs in this thread (undefined on a worker thread: lib/db/pglite-thread.ts). */
   readonly pglite: PGlite | undefined;
   /** The postgres.js client when `driver` is "postgres". */
   readonly postgres: Sql | undefined;
@@ -57,6 +58,12 @@ export interface OpenDatabaseOptions {
   /** Apply migrations at open (default true). */
   migrate?: boolean;
   migrationsFolder?: string;
+  /**
+   * Run PGlite on a worker thread (lib/db/pglite-thread.ts). For a data directory the default is on, unless
+   * `HETUMIND_PGLITE_THREAD=off`; an in-memory database runs on a thread only when asked (tests); a caller-given instance
+   * stays where it is.
+   */
+  thread?: boolean;
 }
 
 export function defaultDataDir(): string {
@@ -128,7 +135,7 @@ async function openPglite(options: OpenDatabaseOptions, migrationsFolder: string
     import("drizzle-orm/pglite"),
   ]);
   let lock: DataDirLock | undefined;
-  let client: PGlite;
+  let client: PGlite | PGliteThreadClient;
   let ownsClient: boolean;
   let dataDir: string | undefined;
   if (options.pglite) {
@@ -136,7 +143,9 @@ async function openPglite(options: OpenDatabaseOptions, migrationsFolder: string
     ownsClient = options.closeClient === true;
   } else if (options.memory) {
     const loadDataDir = typeof options.memory === "object" ? options.memory.loadDataDir : undefined;
-    client = new PGlite({ extensions: { vector }, ...(loadDataDir ? { loadDataDir } : {}) });
+    client = options.thread
+      ? new PGliteThreadClient({ vector: true, ...(loadDataDir ? { loadDataDir } : {}) })
+      : new PGlite({ extensions: { vector }, ...(loadDataDir ? { loadDataDir } : {}) });
     ownsClient = true;
   } else {
     dataDir = path.resolve(options.dataDir ?? defaultDataDir());
@@ -144,7 +153,10 @@ async function openPglite(options: OpenDatabaseOptions, migrationsFolder: string
     try {
       const isNew = !fs.existsSync(path.join(dataDir, "PG_VERSION"));
       const seed = isNew && options.seedDataDir ? { loadDataDir: options.seedDataDir } : {};
-      client = new PGlite(dataDir, { extensions: { vector }, postgresqlconf: pgliteSettings(), ...seed });
+      const onThread = options.thread ?? process.env.HETUMIND_PGLITE_THREAD !== "off";
+      client = onThread
+        ? new PGliteThreadClient({ dataDir, settings: pgliteSettings(), vector: true, ...seed })
+        : new PGlite(dataDir, { extensions: { vector }, postgresqlconf: pgliteSettings(), ...seed });
     } catch (error) {
       lock.release();
       throw error;
@@ -153,14 +165,15 @@ async function openPglite(options: OpenDatabaseOptions, migrationsFolder: string
   }
   try {
     await client.waitReady;
-    if (migrationsFolder) await migratePglite(client, migrationsFolder);
-    const db: Database = drizzle(client, { schema });
+    if (migrationsFolder) await migratePglite(client as PGlite, migrationsFolder);
+    // drizzle-orm/pglite uses only what PGliteThreadClient also has (query, exec, transaction).
+    const db: Database = drizzle({ client: client as PGlite, schema });
     const hasVector = await queryHasVector(db);
     let closed = false;
     return {
       db,
       driver: "pglite",
-      pglite: client,
+      pglite: client instanceof PGlite ? client : undefined,
       postgres: undefined,
       dataDir,
       hasVector,

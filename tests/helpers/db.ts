@@ -10,8 +10,9 @@ import { inject } from "vitest";
 import { type DatabaseHandle, openDatabase } from "../../lib/db/client";
 import { ensureDatabaseTemplates, readTemplate } from "../../lib/db/template";
 
-export type TestDatabaseDriver = "pglite" | "postgres";
-export const TEST_DATABASE_DRIVERS: readonly TestDatabaseDriver[] = ["pglite", "postgres"];
+/** PGlite in this thread, PGlite on a worker thread (what the server runs), postgres.js over the wire to PGlite. */
+export type TestDatabaseDriver = "pglite" | "pglite-thread" | "postgres";
+export const TEST_DATABASE_DRIVERS: readonly TestDatabaseDriver[] = ["pglite", "pglite-thread", "postgres"];
 
 export interface TestDatabase extends DatabaseHandle {
   /** postgres.js over pglite-socket only: the connection string of the socket server. */
@@ -30,6 +31,7 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
   const driver = options.driver ?? "pglite";
   const template = await loadTemplate(options.migrateFromBlank ? "blank" : "migrated");
   if (driver === "pglite") return openDatabase({ memory: { loadDataDir: template } });
+  if (driver === "pglite-thread") return openDatabase({ memory: { loadDataDir: template }, thread: true });
 
   // postgres.js -> pglite-socket -> PGlite. The PGlite instance stays owned by this helper.
   const server = await openDatabase({ memory: { loadDataDir: template }, migrate: false });

@@ -41,14 +41,15 @@ describe("getDatabase", () => {
   it("opens the data dir named by HETUMIND_DATA_DIR once for every caller, and closes it", async () => {
     const [first, second] = await Promise.all([getDatabase(), getDatabase()]);
     expect(first).toBe(second);
-    expect(first).toMatchObject({ driver: "pglite", dataDir, hasVector: true });
+    // The server's embedded database runs on a worker thread (lib/db/pglite-thread.ts): no PGlite in this thread.
+    expect(first).toMatchObject({ driver: "pglite", dataDir, hasVector: true, pglite: undefined });
     expect(await getDatabase()).toBe(first);
     expect(fs.existsSync(dataDirLockPath(dataDir))).toBe(true);
     const rows = await queryRows<{ id: string }>(first.db, sql`select id from workspaces`);
     expect(rows.map((row) => row.id)).toEqual(["default"]);
 
     await closeDatabase();
-    expect(first.pglite?.closed).toBe(true);
+    await expect(queryRows(first.db, sql`select 1`)).rejects.toThrow();
     expect(fs.existsSync(dataDirLockPath(dataDir))).toBe(false);
 
     const reopened = await getDatabase();

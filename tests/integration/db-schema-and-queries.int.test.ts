@@ -46,6 +46,7 @@ import { createTestDatabase } from "../helpers/db";
 
 const targets: Array<{ name: string; open: () => Promise<DatabaseHandle> }> = [
   { name: "pglite", open: () => createTestDatabase({ driver: "pglite" }) },
+  { name: "pglite on a worker thread", open: () => createTestDatabase({ driver: "pglite-thread" }) },
   { name: "postgres.js over pglite-socket", open: () => createTestDatabase({ driver: "postgres", migrateFromBlank: true }) },
 ];
 const externalUrl = process.env.HETUMIND_TEST_DATABASE_URL;
