@@ -10,6 +10,7 @@
  */
 import { createRequire } from "node:module";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 
 interface QueryOptions {
@@ -59,13 +60,15 @@ function rawTypesOf(parsers: QueryOptions["parsers"]): number[] {
   });
 }
 
-/** The worker's code: it loads PGlite by absolute path (the main thread resolves the packages). */
+/** The worker's code: it loads PGlite by file URL (the main thread resolves the packages). */
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
 (async () => {
-  const { PGlite } = require(workerData.pglitePath);
+  // Dynamic imports only: the same code runs whether Node evaluates it as CommonJS or as a module.
+  const { parentPort, workerData } = await import("node:worker_threads");
+  const load = async (url) => { const module = await import(url); return module.default ?? module; };
+  const { PGlite } = await load(workerData.pgliteUrl);
   const extensions = {};
-  if (workerData.vectorPath) extensions.vector = require(workerData.vectorPath).vector;
+  if (workerData.vectorUrl) extensions.vector = (await load(workerData.vectorUrl)).vector;
   let db;
   try {
     db = new PGlite(workerData.dataDir, { extensions, postgresqlconf: workerData.settings, ...(workerData.loadDataDir ? { loadDataDir: workerData.loadDataDir } : {}) });
@@ -146,9 +149,16 @@ export interface PGliteThreadOptions {
   loadDataDir?: Blob;
 }
 
-/** A package's CommonJS entry, resolved from the project's node_modules (the Next bundle has no require of its own). */
+/**
+ * A package's CommonJS entry, resolved from this module's location (in a Next build: its chunk under .next/, inside the
+ * project), else from the current directory.
+ */
 function packagePath(specifier: string): string {
-  return createRequire(path.join(process.cwd(), "package.json")).resolve(specifier);
+  try {
+    return createRequire(import.meta.url).resolve(specifier);
+  } catch {
+    return createRequire(path.join(process.cwd(), "package.json")).resolve(specifier);
+  }
 }
 
 export class PGliteThreadClient {
@@ -162,9 +172,11 @@ export class PGliteThreadClient {
   constructor(options: PGliteThreadOptions) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
+      // Not the parent's flags (--import tsx, --input-type, heap limits meant for the main thread).
+      execArgv: [],
       workerData: {
-        pglitePath: packagePath("@electric-sql/pglite"),
-        vectorPath: options.vector ? packagePath("@electric-sql/pglite-pgvector") : undefined,
+        pgliteUrl: pathToFileURL(packagePath("@electric-sql/pglite")).href,
+        vectorUrl: options.vector ? pathToFileURL(packagePath("@electric-sql/pglite-pgvector")).href : undefined,
         dataDir: options.dataDir,
         settings: options.settings ?? [],
         loadDataDir: options.loadDataDir,

@@ -86,7 +86,7 @@ describe("data-dir lock", () => {
     handle = undefined;
     expect(fs.existsSync(dataDirLockPath(dataDir))).toBe(false);
     const opened = await openInOtherProcess(dataDir);
-    expect(opened).toMatchObject({ opened: true, workspaces: ["default", "held"] });
+    expect(opened, JSON.stringify(opened)).toMatchObject({ opened: true, workspaces: ["default", "held"] });
     expect(fs.existsSync(dataDirLockPath(dataDir))).toBe(false);
   });
 
