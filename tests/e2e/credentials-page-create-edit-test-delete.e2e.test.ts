@@ -1,13 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { HAS_CHROMIUM, launchChromium, waitForHydration } from "../helpers/browser";
 import { E2E_SETUP_TIMEOUT_MS, startNextServer, type NextServer } from "../helpers/next-server";
-import { waitForHydration } from "../helpers/hydration";
 
-const CHROMIUM = "/usr/bin/chromium";
 /** The secret: it must never come back to the browser once saved. */
 const MARKER = `sk-e2e-marker-${randomUUID()}`;
 
@@ -63,10 +61,7 @@ beforeAll(async () => {
   previousAllowPrivate = process.env.HETUMIND_ALLOW_PRIVATE_NETWORK;
   process.env.HETUMIND_ALLOW_PRIVATE_NETWORK = "true";
   server = await startNextServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext();
   page = await context.newPage();
   page.setDefaultTimeout(60_000);
@@ -81,7 +76,7 @@ afterAll(async () => {
   await new Promise((resolve) => provider?.close(resolve));
 });
 
-describe.runIf(existsSync(CHROMIUM))("credentials page: create, secrets never shown, edit, test, delete (Chromium)", { timeout: 240_000 }, () => {
+describe.runIf(HAS_CHROMIUM)("credentials page: create, secrets never shown, edit, test, delete (Chromium)", { timeout: 240_000 }, () => {
   it("signs up and opens the empty credentials page with a form per declared type", async () => {
     await open("/sign-up");
     await page.getByTestId("email").fill("vault@example.com");

@@ -1,20 +1,15 @@
-import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { nodeDefinitions } from "@/nodes";
+import { HAS_CHROMIUM, launchChromium } from "../helpers/browser";
 import { E2E_SETUP_TIMEOUT_MS, startNextServer, type NextServer } from "../helpers/next-server";
-
-const CHROMIUM = "/usr/bin/chromium";
 
 let server: NextServer;
 let browser: Browser;
 
 beforeAll(async () => {
   server = await startNextServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  browser = await launchChromium();
 }, E2E_SETUP_TIMEOUT_MS); // may build the app first (tests/helpers/next-server.ts)
 
 afterAll(async () => {
@@ -22,7 +17,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe.runIf(existsSync(CHROMIUM))("the app on the embedded database", () => {
+describe.runIf(HAS_CHROMIUM)("the app on the embedded database", () => {
   it("answers health and readiness with the worker running", async () => {
     expect(await (await fetch(`${server.url}/api/health`)).json()).toMatchObject({ status: "ok" });
     expect(await (await fetch(`${server.url}/api/ready`)).json()).toMatchObject({ ready: true, database: "pglite", worker: true });

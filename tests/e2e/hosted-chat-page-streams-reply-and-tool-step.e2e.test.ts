@@ -6,14 +6,13 @@
  * Also: the workflows list links to a workflow's chat, and a public chat with basic auth asks for its user name and
  * password (in a browser with no session) before it opens.
  */
-import { existsSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ModelFixture } from "../fixtures/model-fixture-core";
 import { startOpenAiFixture } from "../fixtures/openai-fixture-server";
+import { HAS_CHROMIUM, launchChromium, textsUntil } from "../helpers/browser";
 import { E2E_SETUP_TIMEOUT_MS, startNextServer, type NextServer } from "../helpers/next-server";
 
-const CHROMIUM = "/usr/bin/chromium";
 const REPLY = "Six times seven is forty-two, as the calculator says.";
 
 let server: NextServer;
@@ -27,10 +26,7 @@ const consoleErrors: string[] = [];
 beforeAll(async () => {
   fixture = await startOpenAiFixture();
   server = await startNextServer({ env: { HETUMIND_ALLOW_PRIVATE_NETWORK: "true" } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
   page.setDefaultTimeout(60_000);
   page.on("console", (message) => {
@@ -50,7 +46,7 @@ async function api<T>(method: "post", path: string, data: unknown): Promise<T> {
   return (await response.json()) as T;
 }
 
-describe.runIf(existsSync(CHROMIUM))("hosted chat page (Chromium)", { timeout: 300_000 }, () => {
+describe.runIf(HAS_CHROMIUM)("hosted chat page (Chromium)", { timeout: 300_000 }, () => {
   it("signs up and saves a chat workflow with an OpenAI-compatible model on the fixture", async () => {
     await api("post", "/api/auth/sign-up", { email: "chat@example.com", password: "correct horse battery", name: "Chat" });
     const credential = await api<{ id: string }>("post", "/api/v1/credentials", { name: "Fixture", type: "openAiCompatibleApi", data: { baseUrl: fixture.url, apiKey: "sk-any" } });
@@ -85,17 +81,9 @@ describe.runIf(existsSync(CHROMIUM))("hosted chat page (Chromium)", { timeout: 3
     await page.getByTestId("chat-send").click();
 
     // Partial text first (the stream is rendered as it arrives), then the whole reply.
-    const assistantText = page.getByTestId("chat-message-assistant").getByTestId("chat-text");
-    const seen = new Set<string>();
-    const until = Date.now() + 120_000;
-    while (Date.now() < until) {
-      const text = (await assistantText.count()) > 0 ? ((await assistantText.first().textContent()) ?? "") : "";
-      if (text) seen.add(text);
-      if (text === REPLY) break;
-      await new Promise((resolve) => setTimeout(resolve, 40));
-    }
-    expect([...seen].at(-1)).toBe(REPLY);
-    expect([...seen].some((text) => text.length > 0 && text.length < REPLY.length && REPLY.startsWith(text))).toBe(true);
+    const seen = await textsUntil(page.getByTestId("chat-message-assistant").getByTestId("chat-text"), REPLY, 120_000);
+    expect(seen.at(-1)).toBe(REPLY);
+    expect(seen.some((text) => text.length > 0 && text.length < REPLY.length && REPLY.startsWith(text))).toBe(true);
 
     const step = page.getByTestId("tool-step");
     expect(await step.count()).toBe(1);

@@ -1,10 +1,8 @@
-import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { HAS_CHROMIUM, launchChromium, waitForHydration } from "../helpers/browser";
 import { E2E_SETUP_TIMEOUT_MS, startNextServer, type NextServer } from "../helpers/next-server";
-import { waitForHydration } from "../helpers/hydration";
 
-const CHROMIUM = "/usr/bin/chromium";
 const OWNER = { email: "owner@example.com", password: "owner's long password" };
 const BOB = { email: "bob@example.com", password: "bob's long password" };
 const CAROL = { email: "carol@example.com", password: "carol's long password" };
@@ -56,10 +54,7 @@ async function invite(page: Page, email: string, role: string): Promise<string> 
 
 beforeAll(async () => {
   server = await startNextServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  browser = await launchChromium();
 }, E2E_SETUP_TIMEOUT_MS); // may build the app first (tests/helpers/next-server.ts)
 
 afterAll(async () => {
@@ -68,7 +63,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe.runIf(existsSync(CHROMIUM))("workspace settings: invites, roles, API keys, switching (Chromium)", { timeout: 300_000 }, () => {
+describe.runIf(HAS_CHROMIUM)("workspace settings: invites, roles, API keys, switching (Chromium)", { timeout: 300_000 }, () => {
   let owner: Page;
   let bob: Page;
   let bobLink = "";

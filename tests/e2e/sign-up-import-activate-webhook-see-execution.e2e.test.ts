@@ -1,9 +1,8 @@
-import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { HAS_CHROMIUM, launchChromium } from "../helpers/browser";
 import { E2E_SETUP_TIMEOUT_MS, startNextServer, type NextServer } from "../helpers/next-server";
 
-const CHROMIUM = "/usr/bin/chromium";
 const EMAIL = "ada@example.com";
 const PASSWORD = "correct horse battery";
 
@@ -45,10 +44,7 @@ function row(name: string) {
 
 beforeAll(async () => {
   server = await startNextServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext();
   page = await context.newPage();
   page.setDefaultTimeout(60_000);
@@ -59,7 +55,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe.runIf(existsSync(CHROMIUM))("sign up, import, activate, call the webhook, see the execution (Chromium)", { timeout: 240_000 }, () => {
+describe.runIf(HAS_CHROMIUM)("sign up, import, activate, call the webhook, see the execution (Chromium)", { timeout: 240_000 }, () => {
   it("sends a visitor without a session to /sign-in", async () => {
     await page.goto(`${server.url}/workflows`);
     await page.waitForURL(/\/sign-in$/);

@@ -6,11 +6,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { HAS_CHROMIUM, launchChromium, waitForHydration } from "../helpers/browser";
 import { E2E_SETUP_TIMEOUT_MS, startNextServer, type NextServer } from "../helpers/next-server";
-import { waitForHydration } from "../helpers/hydration";
 
-const CHROMIUM = "/usr/bin/chromium";
 const FIXTURE = path.resolve(__dirname, "../fixtures/n8n/core-nodes.json");
 
 let server: NextServer;
@@ -29,10 +28,7 @@ function row(name: string) {
 
 beforeAll(async () => {
   server = await startNextServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext();
   page = await context.newPage();
   page.setDefaultTimeout(60_000);
@@ -43,7 +39,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe.runIf(existsSync(CHROMIUM))("the workflows page imports n8n exports and templates (Chromium)", { timeout: 240_000 }, () => {
+describe.runIf(HAS_CHROMIUM)("the workflows page imports n8n exports and templates (Chromium)", { timeout: 240_000 }, () => {
   it("signs up", async () => {
     // Should a dev reload still get in the way, try again until the form went through.
     for (let attempt = 1; ; attempt++) {
