@@ -9,6 +9,7 @@ import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { ModelMessage } from "ai";
 import { HetumindError } from "@/lib/errors";
+import { createLogger } from "@/lib/log";
 import { buildAgentGraph, type AgentGraphOptions, type AgentStateValues } from "./agent-graph";
 
 export class AgentRunError extends HetumindError {
@@ -31,8 +32,30 @@ export interface AgentRunResult {
   ran: boolean;
 }
 
+/**
+ * The saver as the graph sees it for one run on a thread known to be new: LangGraph's own first read of the thread is
+ * answered "nothing yet" without a query (runAgent just read it; nobody else writes an agent's thread: the execution's
+ * lease is held). Everything else goes to the saver.
+ */
+function knownNewThread(saver: BaseCheckpointSaver, threadId: string): BaseCheckpointSaver {
+  let firstRead = true;
+  return new Proxy(saver, {
+    get(target, property) {
+      if (property === "getTuple" && firstRead) {
+        return async (config: { configurable?: Record<string, unknown> }) => {
+          firstRead = false;
+          const configurable = config.configurable ?? {};
+          if (configurable.thread_id === threadId && !configurable.checkpoint_id && !configurable.checkpoint_ns) return undefined;
+          return target.getTuple(config);
+        };
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 export async function runAgent(request: AgentRunRequest): Promise<AgentRunResult> {
-  const graph = buildAgentGraph(request, request.checkpointer);
   const config = {
     configurable: { thread_id: request.threadId },
     durability: "sync" as const,
@@ -41,6 +64,7 @@ export async function runAgent(request: AgentRunRequest): Promise<AgentRunResult
     signal: request.signal,
   };
   const existing = await request.checkpointer.getTuple({ configurable: { thread_id: request.threadId } });
+  const graph = buildAgentGraph(request, existing ? request.checkpointer : knownNewThread(request.checkpointer, request.threadId));
   let ran = true;
   let state: AgentStateValues;
   // Outside the segment's LangGraph context: the agent is a graph of its own (its own thread and checkpoints), not a
@@ -67,9 +91,14 @@ export async function runAgent(request: AgentRunRequest): Promise<AgentRunResult
     await saver.release?.(request.threadId);
   }
   if (ran) {
-    // Only the last checkpoint is ever read again (a re-run of a finished agent returns it): drop the step history.
+    // Only the last checkpoint is ever read again (a re-run of a finished agent returns it): drop the step history. Not
+    // awaited: the answer does not wait for housekeeping; a prune lost to a crash only leaves history behind.
     const saver = request.checkpointer as BaseCheckpointSaver & { pruneThread?(thread: string): Promise<unknown> };
-    await saver.pruneThread?.(request.threadId);
+    saver.pruneThread?.(request.threadId).catch((error: unknown) => {
+      createLogger({ component: "agent", threadId: request.threadId }).warn("pruning the agent's checkpoint history failed", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    });
   }
   if (state.failure) {
     throw new AgentRunError(state.failure.code, `Node "${request.node}": ${state.failure.message}`, { node: request.node, modelCalls: state.modelCalls });
