@@ -17,7 +17,7 @@ import { handleChatMessage } from "@/lib/triggers/chat";
 import { nodeRegistry } from "@/nodes";
 import type { RecordedRequest, ScriptedReply } from "../tests/fixtures/model-fixture-core";
 import { startOpenAiFixture } from "../tests/fixtures/openai-fixture-server";
-import { summarize } from "./harness";
+import { closedLoop } from "./harness";
 import { traceQueries } from "./trace-queries";
 import { agentWorkflow, FINAL_TEXT } from "./workflows/agent-workflows";
 
@@ -32,7 +32,8 @@ const respond = (request: RecordedRequest): ScriptedReply => {
   return messages.at(-1)?.role === "tool" ? { text: FINAL_TEXT } : { toolCalls: [{ name: "Shout", input: { query: "hello" } }] };
 };
 const fixture = await startOpenAiFixture({ apiKey: "sk-bench", respond });
-const database = await openDatabase({ dataDir });
+// Query tracing wraps the PGlite instance: in this thread then.
+const database = await openDatabase({ dataDir, thread: !process.env.BENCH_TRACE_QUERIES });
 const queries = process.env.BENCH_TRACE_QUERIES ? traceQueries(database) : undefined;
 const engine = new Engine({ database, registry: nodeRegistry });
 const credential = await createCredential(database.db, { workspaceId: DEFAULT_WORKSPACE_ID, name: "Fixture", type: "openAiCompatibleApi", data: { baseUrl: fixture.url, apiKey: "sk-bench" } });
@@ -54,20 +55,7 @@ async function once(session: string): Promise<number> {
 
 for (let index = 0; index < 50; index++) await once(`warm-${index % 5}`);
 queries?.reset();
-const samples: number[] = [];
-const started = performance.now();
-let next = 0;
-await Promise.all(
-  Array.from({ length: concurrency }, async (_, worker) => {
-    while (next < requests) {
-      next += 1;
-      samples.push(await once(`session-${worker}`));
-    }
-  }),
-);
-const seconds = (performance.now() - started) / 1000;
-const sorted = [...samples].sort((a, b) => a - b);
-console.log(JSON.stringify({ concurrency, requests, runsPerSec: Math.round(requests / seconds), ...summarize(samples), p99: sorted[Math.floor(sorted.length * 0.99)], rssMb: Math.round(process.memoryUsage().rss / 1e6) }));
+console.log(JSON.stringify(await closedLoop(requests, concurrency, (worker) => once(`session-${worker}`))));
 await new Promise((resolve) => setTimeout(resolve, 500));
 queries?.print(requests);
 await database.close();

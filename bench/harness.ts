@@ -51,3 +51,24 @@ export function writeSuite(suite: string, scenarios: ScenarioResult[]): string {
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
 }
+
+/**
+ * A closed loop for the in-process benches: `concurrency` workers call `once(worker)` until `total` calls were made.
+ * Returns a one-line summary (per second, median, p99, RSS) to print.
+ */
+export async function closedLoop(total: number, concurrency: number, once: (worker: number) => Promise<number>): Promise<Record<string, number>> {
+  const samples: number[] = [];
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (next < total) {
+        next += 1;
+        samples.push(await once(worker));
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { concurrency, total, perSecond: Math.round(total / seconds), ...summarize(samples), p99: sorted[Math.floor(sorted.length * 0.99)], rssMb: Math.round(process.memoryUsage().rss / 1e6) };
+}

@@ -14,13 +14,14 @@ import { Engine } from "@/lib/engine/engine";
 import { activateWorkflow } from "@/lib/triggers/activation";
 import { handleWebhook } from "@/lib/triggers/webhooks";
 import { nodeRegistry } from "@/nodes";
-import { summarize } from "./harness";
+import { closedLoop } from "./harness";
 import { traceQueries } from "./trace-queries";
 
 const requests = Number(process.env.BENCH_REQUESTS ?? 2000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 1);
 const dataDir = process.env.BENCH_DATA_DIR ?? path.join(mkdtempSync(path.join(os.tmpdir(), "hetumind-bench-")), "data");
-const database = await openDatabase({ dataDir });
+// Query tracing wraps the PGlite instance: in this thread then.
+const database = await openDatabase({ dataDir, thread: !process.env.BENCH_TRACE_QUERIES });
 const engine = new Engine({ database, registry: nodeRegistry });
 const queries = process.env.BENCH_TRACE_QUERIES ? traceQueries(database) : undefined;
 const definition = JSON.parse(readFileSync(path.join(import.meta.dirname, "workflows/webhook-anchor.json"), "utf8"));
@@ -42,20 +43,7 @@ async function once(): Promise<number> {
 }
 
 for (let index = 0; index < 200; index++) await once();
-const samples: number[] = [];
-const started = performance.now();
-let next = 0;
-await Promise.all(
-  Array.from({ length: concurrency }, async () => {
-    while (next < requests) {
-      next += 1;
-      samples.push(await once());
-    }
-  }),
-);
-const seconds = (performance.now() - started) / 1000;
-const sorted = [...samples].sort((a, b) => a - b);
-console.log(JSON.stringify({ concurrency, requests, reqPerSec: Math.round(requests / seconds), ...summarize(samples), p99: sorted[Math.floor(sorted.length * 0.99)], rssMb: Math.round(process.memoryUsage().rss / 1e6) }));
+console.log(JSON.stringify(await closedLoop(requests, concurrency, () => once())));
 await new Promise((resolve) => setTimeout(resolve, 500));
 queries?.print(requests);
 await database.close();
