@@ -31,7 +31,7 @@ import { sql } from "drizzle-orm";
 import { openDatabase, queryRows } from "@/lib/db/client";
 import type { RecordedRequest, ScriptedReply } from "../tests/fixtures/model-fixture-core";
 import { startOpenAiFixture } from "../tests/fixtures/openai-fixture-server";
-import { summarize, writeSuite, type ScenarioResult } from "./harness";
+import { loadLine, loadScenario, summarize, writeSuite, type ScenarioResult } from "./harness";
 import { agentWorkflow, FINAL_TEXT, webhookWorkflow } from "./workflows/agent-workflows";
 import { adminCli, apiCall, BENCH_DIST_DIR, ensureProductionBuild, startProduction, treeRssMb, waitForStatus } from "./next-production";
 
@@ -238,22 +238,13 @@ async function main(): Promise<void> {
     await settle();
     const after = clock.read();
     answered += result["2xx"];
-    scenarios.push({
-      name: `agent-chat-autocannon-c${connections}`,
-      unit: "runs/s",
-      median: result.requests.average,
-      min: result.requests.average,
-      max: result.requests.average,
-      runs: 1,
-      requests: result.requests.total,
-      latencyP50Ms: result.latency.p50,
-      latencyP99Ms: result.latency.p99,
-      errors: result.errors + result.timeouts,
-      non2xx: result.non2xx,
-      fixtureMsPerRun: after.calls > before.calls ? round((after.totalMs - before.totalMs) / ((after.calls - before.calls) / 2)) : null,
-      ...(connections === 10 ? { target: 90, anchor: "n8n 2.8.4: 18 runs/s (p50 549 ms) at concurrency 10" } : { anchor: "n8n 2.8.4: 12.6 runs/s (p50 71 ms) at concurrency 1" }),
-    });
-    console.log(`c=${connections}: ${result.requests.average} runs/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, errors ${result.errors + result.timeouts}, non2xx ${result.non2xx}`);
+    scenarios.push(
+      loadScenario(`agent-chat-autocannon-c${connections}`, "runs/s", result, {
+        fixtureMsPerRun: after.calls > before.calls ? round((after.totalMs - before.totalMs) / ((after.calls - before.calls) / 2)) : null,
+        ...(connections === 10 ? { target: 90, anchor: "n8n 2.8.4: 18 runs/s (p50 549 ms) at concurrency 10" } : { anchor: "n8n 2.8.4: 12.6 runs/s (p50 71 ms) at concurrency 1" }),
+      }),
+    );
+    console.log(loadLine(`c=${connections}`, "runs/s", result));
   }
 
   // The same agent behind a webhook (lastNode: one JSON answer, no stream): c=1 sequential overhead and c=10.
@@ -285,21 +276,10 @@ async function main(): Promise<void> {
       target: 10,
       note: "Webhook (lastNode) -> the same agent; client time minus the fixture's time, sequential",
     },
-    {
-      name: "agent-webhook-autocannon-c10",
-      unit: "runs/s",
-      median: webhookLoad.requests.average,
-      min: webhookLoad.requests.average,
-      max: webhookLoad.requests.average,
-      runs: 1,
-      requests: webhookLoad.requests.total,
-      latencyP50Ms: webhookLoad.latency.p50,
-      latencyP99Ms: webhookLoad.latency.p99,
-      errors: webhookLoad.errors + webhookLoad.timeouts,
-      non2xx: webhookLoad.non2xx,
+    loadScenario("agent-webhook-autocannon-c10", "runs/s", webhookLoad, {
       target: 90,
       anchor: "n8n 2.8.4: 18 runs/s (p50 549 ms) at concurrency 10",
-    },
+    }),
   );
   console.log(
     `webhook: c=1 sequential overhead p50 ${summarize(webhookOverhead).median} ms (${webhookTotal.length} runs); c=10 ${webhookLoad.requests.average} runs/s, p50 ${webhookLoad.latency.p50} ms, errors ${webhookLoad.errors + webhookLoad.timeouts}, non2xx ${webhookLoad.non2xx}`,

@@ -72,3 +72,36 @@ export async function closedLoop(total: number, concurrency: number, once: (work
   const sorted = [...samples].sort((a, b) => a - b);
   return { concurrency, total, perSecond: Math.round(total / seconds), ...summarize(samples), p99: sorted[Math.floor(sorted.length * 0.99)], rssMb: Math.round(process.memoryUsage().rss / 1e6) };
 }
+
+/** What the benches read from an autocannon result (autocannon's own Result type, in part). */
+export interface LoadResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+/** One autocannon phase as a scenario: throughput as the value, latency, errors (transport + timeouts), non-2xx. */
+export function loadScenario(name: string, unit: string, result: LoadResult, extra: Record<string, unknown> = {}): ScenarioResult {
+  const rate = result.requests.average;
+  return {
+    name,
+    unit,
+    median: rate,
+    min: rate,
+    max: rate,
+    runs: 1,
+    requests: result.requests.total,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    ...extra,
+  };
+}
+
+/** The console line of one load phase. */
+export function loadLine(label: string, unit: string, result: LoadResult): string {
+  return `${label}: ${result.requests.average} ${unit}, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, errors ${result.errors + result.timeouts}, non2xx ${result.non2xx}`;
+}

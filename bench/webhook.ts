@@ -13,7 +13,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
 import { openDatabase, queryRows } from "@/lib/db/client";
-import { summarize, writeSuite, type ScenarioResult } from "./harness";
+import { loadLine, loadScenario, summarize, writeSuite, type ScenarioResult } from "./harness";
 import { adminCli, apiCall, BENCH_DIST_DIR, ensureProductionBuild, startProduction, treeRssMb, waitForStatus } from "./next-production";
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
@@ -100,22 +100,13 @@ async function main(): Promise<void> {
   for (const connections of [1, 10, 50]) {
     const result = await load(connections, DURATION_S);
     totalOk += result["2xx"];
-    scenarios.push({
-      name: `webhook-autocannon-c${connections}`,
-      unit: "req/s",
-      median: result.requests.average,
-      min: result.requests.average,
-      max: result.requests.average,
-      runs: 1,
-      requests: result.requests.total,
-      latencyP50Ms: result.latency.p50,
-      latencyP99Ms: result.latency.p99,
-      errors: result.errors + result.timeouts,
-      non2xx: result.non2xx,
-      ...(connections === 10 ? { target: 500, anchor: "n8n 2.8.4: ~100 req/s at concurrency 10" } : {}),
-      ...(connections === 1 ? { anchor: "n8n 2.8.4: ~71 req/s (p50 12 ms)" } : {}),
-    });
-    console.log(`c=${connections}: ${result.requests.average} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, errors ${result.errors}, non2xx ${result.non2xx}`);
+    scenarios.push(
+      loadScenario(`webhook-autocannon-c${connections}`, "req/s", result, {
+        ...(connections === 10 ? { target: 500, anchor: "n8n 2.8.4: ~100 req/s at concurrency 10" } : {}),
+        ...(connections === 1 ? { anchor: "n8n 2.8.4: ~71 req/s (p50 12 ms)" } : {}),
+      }),
+    );
+    console.log(loadLine(`c=${connections}`, "req/s", result));
   }
   clearInterval(sampler);
   await new Promise((resolve) => setTimeout(resolve, 2000));
