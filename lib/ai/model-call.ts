@@ -28,8 +28,7 @@ export interface ModelToolCall {
   input: JsonValue;
 }
 
-/** Tokens and cost of one model call (what nodes record in their output). */
-/** One model call's usage (the shape node runs record: lib/workflow/usage.ts). */
+/** Tokens and cost of one model call (what nodes put in their output and record on their node run: lib/workflow/usage.ts). */
 export type ModelUsage = ModelCallUsage;
 
 export interface ModelCallResult {

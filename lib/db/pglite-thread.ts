@@ -49,15 +49,23 @@ export class PGliteThreadError extends Error {
  * drizzle passes parsers that return Postgres's text unchanged (timestamps, dates, intervals, some arrays); functions
  * cannot cross to the thread, so only such parsers are accepted, as a list of type ids kept raw there.
  */
+const rawTypesCache = new WeakMap<object, number[]>();
+
 function rawTypesOf(parsers: QueryOptions["parsers"]): number[] {
   if (!parsers) return [];
-  return Object.entries(parsers).map(([typeId, parse]) => {
-    const probe = "hetumind-probe-2000-01-01";
-    if (parse(probe, Number(typeId)) !== probe) {
-      throw new Error(`PGliteThreadClient supports only parsers that keep the text as it is (type ${typeId} has another)`);
-    }
-    return Number(typeId);
-  });
+  // drizzle keeps one parsers object per prepared query: checked once, not on every statement.
+  let rawTypes = rawTypesCache.get(parsers);
+  if (!rawTypes) {
+    rawTypes = Object.entries(parsers).map(([typeId, parse]) => {
+      const probe = "hetumind-probe-2000-01-01";
+      if (parse(probe, Number(typeId)) !== probe) {
+        throw new Error(`PGliteThreadClient supports only parsers that keep the text as it is (type ${typeId} has another)`);
+      }
+      return Number(typeId);
+    });
+    rawTypesCache.set(parsers, rawTypes);
+  }
+  return rawTypes;
 }
 
 /** The worker's code: it loads PGlite by file URL (the main thread resolves the packages). */

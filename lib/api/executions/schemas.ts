@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { EXECUTION_STATUSES } from "@/lib/db/schema";
 import { cursorSchema, limitSchema, pageSchema } from "../workflows/pagination";
+import { nodeRunUsageSchema } from "@/lib/workflow/usage";
 
 const timestamp = z.string().describe("ISO 8601");
 const statusSchema = z.enum(EXECUTION_STATUSES);
@@ -59,16 +60,7 @@ export const nodeRunSchema = z.object({
   inputSources: z.array(z.object({ node: z.string(), output: z.number().int(), run: z.number().int() }).nullable()).nullable(),
   output: z.array(z.array(z.unknown()).nullable()).nullable().describe("Items per output index"),
   error: z.unknown().nullable(),
-  usage: z
-    .object({
-      inputTokens: z.number(),
-      outputTokens: z.number(),
-      totalTokens: z.number(),
-      costUsd: z.number().optional(),
-      calls: z.array(z.object({ provider: z.string(), model: z.string(), inputTokens: z.number(), outputTokens: z.number(), totalTokens: z.number(), costUsd: z.number().optional() })),
-    })
-    .nullable()
-    .describe("Token usage and cost of the node's model calls (AI nodes), else null"),
+  usage: nodeRunUsageSchema.nullable().describe("Token usage and cost of the node's model calls (AI nodes), else null"),
 });
 
 export const executionSchema = executionSummarySchema.extend({
