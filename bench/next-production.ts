@@ -20,7 +20,7 @@ function baseEnv(distDir: string, extra: Record<string, string>): NodeJS.Process
 }
 
 /** What a build is made of: the app's source trees and the files that configure the build. */
-const BUILD_INPUTS = ["app", "lib", "nodes", "agents", "public", "templates", "instrumentation.ts", "next.config.ts", "package-lock.json", "tsconfig.json"];
+const BUILD_INPUTS = ["app", "lib", "nodes", "agents", "public", "templates", "instrumentation.ts", "next.config.mjs", "package-lock.json", "tsconfig.json"];
 
 /**
  * A hash of every build input's path and content (content, not mtime: `next dev` rewrites tsconfig.json in place, and a

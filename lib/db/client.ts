@@ -12,6 +12,7 @@ import type { Options as PostgresOptions, PostgresType, Sql } from "postgres";
 import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock";
 import { migratePglite, migratePostgres, resolveMigrationsFolder } from "./migrations";
 import { PGliteThreadClient } from "./pglite-thread";
+import { defaultDataDir, pgliteSettings, takePreopenedDatabase } from "./pglite-worker.mjs";
 import * as coreSchema from "./schema";
 import * as aiSchema from "./schema-ai";
 import * as platformSchema from "./schema-platform";
@@ -66,9 +67,7 @@ export interface OpenDatabaseOptions {
   thread?: boolean;
 }
 
-export function defaultDataDir(): string {
-  return path.resolve(process.env.HETUMIND_DATA_DIR || path.join(process.cwd(), ".hetumind", "data"));
-}
+export { defaultDataDir };
 
 /** Opens a database. Explicit options win over the environment; see `OpenDatabaseOptions`. */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
@@ -122,30 +121,25 @@ async function openPostgres(
  * touched) cost ~400 MB of RSS; one process with small working sets does as well with less (figures in
  * docs/decisions/pglite-memory-settings.md). `HETUMIND_PGLITE_SHARED_BUFFERS` overrides the buffer size.
  */
-function pgliteSettings(): string[] {
-  const sharedBuffers = process.env.HETUMIND_PGLITE_SHARED_BUFFERS || "16MB";
-  if (!/^\d+(kB|MB|GB)$/.test(sharedBuffers)) throw new Error(`HETUMIND_PGLITE_SHARED_BUFFERS must look like 16MB, got "${sharedBuffers}"`);
-  return [`shared_buffers = ${sharedBuffers}`, "wal_buffers = 1MB", "work_mem = 2MB", "maintenance_work_mem = 16MB", "temp_buffers = 2MB"];
-}
-
 async function openPglite(options: OpenDatabaseOptions, migrationsFolder: string | undefined): Promise<DatabaseHandle> {
-  const [{ PGlite }, { vector }, { drizzle }] = await Promise.all([
-    import("@electric-sql/pglite"),
-    import("@electric-sql/pglite-pgvector"),
-    import("drizzle-orm/pglite"),
-  ]);
   let lock: DataDirLock | undefined;
   let client: PGlite | PGliteThreadClient;
   let ownsClient: boolean;
   let dataDir: string | undefined;
+  // A database on a worker thread is started before anything is imported here: its start-up (~1 s of WASM) then runs on
+  // the other core while this thread loads drizzle (and, in the server, the engine).
+  const load = () => Promise.all([import("@electric-sql/pglite"), import("@electric-sql/pglite-pgvector")]);
   if (options.pglite) {
     client = options.pglite;
     ownsClient = options.closeClient === true;
   } else if (options.memory) {
     const loadDataDir = typeof options.memory === "object" ? options.memory.loadDataDir : undefined;
-    client = options.thread
-      ? new PGliteThreadClient({ vector: true, ...(loadDataDir ? { loadDataDir } : {}) })
-      : new PGlite({ extensions: { vector }, ...(loadDataDir ? { loadDataDir } : {}) });
+    if (options.thread) {
+      client = new PGliteThreadClient({ vector: true, ...(loadDataDir ? { loadDataDir } : {}) });
+    } else {
+      const [{ PGlite }, { vector }] = await load();
+      client = new PGlite({ extensions: { vector }, ...(loadDataDir ? { loadDataDir } : {}) });
+    }
     ownsClient = true;
   } else {
     dataDir = path.resolve(options.dataDir ?? defaultDataDir());
@@ -153,10 +147,15 @@ async function openPglite(options: OpenDatabaseOptions, migrationsFolder: string
     try {
       const isNew = !fs.existsSync(path.join(dataDir, "PG_VERSION"));
       const seed = isNew && options.seedDataDir ? { loadDataDir: options.seedDataDir } : {};
-      const onThread = options.thread ?? process.env.HETUMIND_PGLITE_THREAD !== "off";
-      client = onThread
-        ? new PGliteThreadClient({ dataDir, settings: pgliteSettings(), vector: true, ...seed })
-        : new PGlite(dataDir, { extensions: { vector }, postgresqlconf: pgliteSettings(), ...seed });
+      if (options.thread ?? process.env.HETUMIND_PGLITE_THREAD !== "off") {
+        const settings = pgliteSettings();
+        // The thread the start script's preload began for this directory (lib/db/preopen.mjs), else a new one.
+        const started = isNew ? undefined : takePreopenedDatabase(dataDir, settings);
+        client = new PGliteThreadClient(started ? { started } : { dataDir, settings, vector: true, ...seed });
+      } else {
+        const [{ PGlite }, { vector }] = await load();
+        client = new PGlite(dataDir, { extensions: { vector }, postgresqlconf: pgliteSettings(), ...seed });
+      }
     } catch (error) {
       lock.release();
       throw error;
@@ -167,13 +166,14 @@ async function openPglite(options: OpenDatabaseOptions, migrationsFolder: string
     await client.waitReady;
     if (migrationsFolder) await migratePglite(client as PGlite, migrationsFolder);
     // drizzle-orm/pglite uses only what PGliteThreadClient also has (query, exec, transaction).
+    const { drizzle } = await import("drizzle-orm/pglite");
     const db: Database = drizzle({ client: client as PGlite, schema });
     const hasVector = await queryHasVector(db);
     let closed = false;
     return {
       db,
       driver: "pglite",
-      pglite: client instanceof PGlite ? client : undefined,
+      pglite: client instanceof PGliteThreadClient ? undefined : client,
       postgres: undefined,
       dataDir,
       hasVector,

@@ -8,10 +8,8 @@
  * One message per statement; rows come back by structured clone. Queries outside a transaction queue inside PGlite
  * (its own lock) behind a running transaction, exactly as in process.
  */
-import { createRequire } from "node:module";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startPGliteWorker, type PGliteWorker, type PGliteWorkerOptions } from "./pglite-worker.mjs";
 
 interface QueryOptions {
   rowMode?: "array" | "object";
@@ -68,106 +66,7 @@ function rawTypesOf(parsers: QueryOptions["parsers"]): number[] {
   return rawTypes;
 }
 
-/** The worker's code: it loads PGlite by file URL (the main thread resolves the packages). */
-const WORKER_SOURCE = `
-(async () => {
-  // Dynamic imports only: the same code runs whether Node evaluates it as CommonJS or as a module.
-  const { parentPort, workerData } = await import("node:worker_threads");
-  const load = async (url) => { const module = await import(url); return module.default ?? module; };
-  const { PGlite } = await load(workerData.pgliteUrl);
-  const extensions = {};
-  if (workerData.vectorUrl) extensions.vector = (await load(workerData.vectorUrl)).vector;
-  let db;
-  try {
-    db = new PGlite(workerData.dataDir, { extensions, postgresqlconf: workerData.settings, ...(workerData.loadDataDir ? { loadDataDir: workerData.loadDataDir } : {}) });
-    await db.waitReady;
-  } catch (error) {
-    parentPort.postMessage({ ready: false, error: { message: String(error && error.stack || error) } });
-    return;
-  }
-  parentPort.postMessage({ ready: true });
-  const transactions = new Map();
-  let nextTx = 1;
-  const raw = (value) => value;
-  const errorFields = (error) => {
-    const fields = { message: String(error && error.message || error), name: error && error.name };
-    for (const key of ["code", "detail", "hint", "severity", "constraint", "table", "column", "schema", "position", "where", "routine"]) {
-      if (error && error[key] !== undefined) fields[key] = error[key];
-    }
-    return fields;
-  };
-  parentPort.on("message", async (message) => {
-    const { id, request } = message;
-    try {
-      let result;
-      const target = request.tx === undefined ? db : transactions.get(request.tx)?.tx;
-      if (!target) throw new Error("the transaction " + request.tx + " is not open");
-      if (request.op === "query") {
-        const parsers = {};
-        for (const typeId of request.rawTypes) parsers[typeId] = raw;
-        result = await target.query(request.sql, request.params, { rowMode: request.rowMode, parsers });
-        result = { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
-      } else if (request.op === "exec") {
-        result = (await target.exec(request.sql)).map((r) => ({ rows: r.rows, fields: r.fields, affectedRows: r.affectedRows }));
-      } else if (request.op === "begin") {
-        // PGlite's transaction holds its lock from BEGIN until the callback returns: other statements wait in PGlite.
-        const tx = nextTx++;
-        let end;
-        const ended = new Promise((resolve) => (end = resolve));
-        let opened;
-        const ready = new Promise((resolve) => (opened = resolve));
-        const done = db.transaction(async (handle) => {
-          transactions.set(tx, { tx: handle, end, done: undefined });
-          opened();
-          const commit = await ended;
-          if (!commit) await handle.rollback();
-        });
-        // A BEGIN that fails rejects \`done\` before the callback ran.
-        await Promise.race([ready, done]);
-        transactions.get(tx).done = done;
-        result = tx;
-      } else if (request.op === "end") {
-        const open = transactions.get(request.tx);
-        if (!open) throw new Error("the transaction " + request.tx + " is not open");
-        transactions.delete(request.tx);
-        open.end(request.commit);
-        // COMMIT's own failure (a deferred constraint) reaches the caller.
-        await open.done;
-        result = null;
-      } else if (request.op === "close") {
-        await db.close();
-        result = null;
-      }
-      parentPort.postMessage({ id, ok: true, result });
-    } catch (error) {
-      parentPort.postMessage({ id, ok: false, error: errorFields(error) });
-    }
-  });
-})();
-`;
-
-export interface PGliteThreadOptions {
-  /** The data directory; undefined: in memory. */
-  dataDir?: string;
-  /** postgresql.conf lines (shared_buffers...). */
-  settings?: string[];
-  /** Load the pgvector extension. */
-  vector?: boolean;
-  /** A data dir tarball to start a new database from. */
-  loadDataDir?: Blob;
-}
-
-/**
- * A package's CommonJS entry, resolved from this module's location (in a Next build: its chunk under .next/, inside the
- * project), else from the current directory.
- */
-function packagePath(specifier: string): string {
-  try {
-    return createRequire(import.meta.url).resolve(specifier);
-  } catch {
-    return createRequire(path.join(process.cwd(), "package.json")).resolve(specifier);
-  }
-}
+export type PGliteThreadOptions = PGliteWorkerOptions;
 
 export class PGliteThreadClient {
   readonly waitReady: Promise<void>;
@@ -177,29 +76,11 @@ export class PGliteThreadClient {
   private isClosed = false;
   private failure: Error | undefined;
 
-  constructor(options: PGliteThreadOptions) {
-    this.worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      // Not the parent's flags (--import tsx, --input-type, heap limits meant for the main thread).
-      execArgv: [],
-      workerData: {
-        pgliteUrl: pathToFileURL(packagePath("@electric-sql/pglite")).href,
-        vectorUrl: options.vector ? pathToFileURL(packagePath("@electric-sql/pglite-pgvector")).href : undefined,
-        dataDir: options.dataDir,
-        settings: options.settings ?? [],
-        loadDataDir: options.loadDataDir,
-      },
-    });
-    this.waitReady = new Promise<void>((resolve, reject) => {
-      const onReady = (message: { ready?: boolean; error?: { message: string } }) => {
-        if (message.ready === undefined) return;
-        this.worker.off("message", onReady);
-        if (message.ready) resolve();
-        else reject(new Error(`the database thread could not open the database: ${message.error?.message}`));
-      };
-      this.worker.on("message", onReady);
-      this.worker.once("error", reject);
-    });
+  /** Starts a database thread, or adopts one already started (`{ worker, ready }`: the start script's preload). */
+  constructor(options: PGliteThreadOptions | { started: PGliteWorker }) {
+    const { worker, ready } = "started" in options ? options.started : startPGliteWorker(options);
+    this.worker = worker;
+    this.waitReady = ready;
     // The thread keeps the process alive only while a statement is in flight (or it is starting): an open database with
     // nothing to do does not stop a script from ending, as an in-process PGlite would not.
     void this.waitReady.then(

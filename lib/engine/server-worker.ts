@@ -1,39 +1,48 @@
-import { getDatabase } from "@/lib/db/client";
+import { type DatabaseHandle, getDatabase } from "@/lib/db/client";
 import { createLogger } from "@/lib/log";
 import { loadSandbox } from "@/lib/sandbox";
 import { nodeRegistry } from "@/nodes";
 import { LocalDriver } from "./drivers/local";
 import { Engine } from "./engine";
+import { startOnce } from "./server-worker-state";
+
+export { serverWorkerPlanned, serverWorkerRunning, serverWorkerStarted } from "./server-worker-state";
 
 interface ServerWorker {
   engine: Engine;
   driver: LocalDriver;
 }
 
-const GLOBAL_KEY = Symbol.for("hetumind.server-worker");
-type GlobalWithWorker = typeof globalThis & { [GLOBAL_KEY]?: Promise<ServerWorker> };
-
-/**
- * The local driver inside the Next.js server, started once per process from instrumentation.ts (kept on globalThis so that
- * dev reloads do not start a second one). Set HETUMIND_WORKER=off to run the web server without a worker.
- */
-export function startServerWorker(): Promise<ServerWorker> {
-  const store = globalThis as GlobalWithWorker;
-  store[GLOBAL_KEY] ??= (async () => {
+function begin() {
+  return startOnce(() => {
     const logger = createLogger({ component: "server-worker" });
-    // The sandbox's WASM compiles while the database opens: the first run (a webhook right after start) need not wait.
-    const [database] = await Promise.all([getDatabase(), loadSandbox()]);
-    const engine = new Engine({ database, registry: nodeRegistry, logger });
-    const driver = new LocalDriver(engine, database, { logger });
-    await driver.start();
-    const stop = () => void driver.stop({ drain: true }).finally(() => database.close());
-    process.once("SIGTERM", stop);
-    logger.info("worker started", { workerId: engine.workerId, driver: database.driver });
-    return { engine, driver };
-  })();
-  return store[GLOBAL_KEY];
+    // The sandbox's WASM compiles while the database opens (an execution needs both).
+    const engine = Promise.all([getDatabase(), loadSandbox()]).then(([database]) => ({ engine: new Engine({ database, registry: nodeRegistry, logger }), database }));
+    const worker = engine.then(async ({ engine, database }): Promise<ServerWorker> => {
+      const driver = new LocalDriver(engine, database, { logger });
+      await driver.start();
+      const stop = () => void driver.stop({ drain: true }).finally(() => database.close());
+      process.once("SIGTERM", stop);
+      logger.info("worker started", { workerId: engine.workerId, driver: database.driver });
+      return { engine, driver };
+    });
+    return { engine, worker };
+  });
 }
 
-export function serverWorkerStarted(): boolean {
-  return (globalThis as GlobalWithWorker)[GLOBAL_KEY] !== undefined;
+/**
+ * The local driver inside the Next.js server, started once per process (server-worker-state.ts): by the first request
+ * that needs the engine, by /api/ready, or by instrumentation.ts shortly after start-up. Resolves when the driver runs.
+ * Set HETUMIND_WORKER=off to run the web server without a worker.
+ */
+export function startServerWorker(): Promise<ServerWorker> {
+  return begin().worker;
+}
+
+/**
+ * The server worker's engine and database, as soon as they exist (the driver's own start — resuming orphans, its first
+ * poll — goes on meanwhile): what a request that runs an execution waits for. Starts the worker if nothing has.
+ */
+export function serverEngine(): Promise<{ engine: Engine; database: DatabaseHandle }> {
+  return begin().engine;
 }

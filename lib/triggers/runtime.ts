@@ -7,10 +7,8 @@ export interface TriggerRuntime {
   database: DatabaseHandle;
 }
 
-/** The server's engine (the local driver started by instrumentation.ts) and database. */
+/** The server worker's engine and database (lib/engine/server-worker.ts; the worker starts if it has not). */
 export async function serverRuntime(): Promise<TriggerRuntime> {
-  const { startServerWorker } = await import("@/lib/engine/server-worker");
-  const { getDatabase } = await import("@/lib/db/client");
-  const [{ engine }, database] = await Promise.all([startServerWorker(), getDatabase()]);
-  return { engine, database };
+  const { serverEngine } = await import("@/lib/engine/server-worker");
+  return serverEngine();
 }

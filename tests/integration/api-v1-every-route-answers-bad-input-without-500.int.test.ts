@@ -296,7 +296,8 @@ beforeAll(async () => {
   slots[DB_KEY] = Promise.resolve(database);
   const engine = new Engine({ database, registry: nodeRegistry, leaseMs: 5_000, sleep: async () => {} });
   driver = new LocalDriver(engine, database, { pollIntervalMs: 50, schedules: false });
-  slots[WORKER_KEY] = Promise.resolve({ engine, driver });
+  // A server worker already started (lib/engine/server-worker-state.ts): its engine and its running driver.
+  slots[WORKER_KEY] = { engine: Promise.resolve({ engine, database }), worker: Promise.resolve({ engine, driver }) };
 
   const db = database.db;
   const owner = await signUp(db, { email: "owner@example.com", password: "owner-password-1" });

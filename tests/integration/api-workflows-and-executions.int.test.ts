@@ -47,7 +47,8 @@ beforeAll(async () => {
   const engine = new Engine({ database, registry: nodeRegistry, leaseMs: 5_000, sleep: async () => {} });
   driver = new LocalDriver(engine, database, { pollIntervalMs: 50 });
   await driver.start();
-  slots[WORKER_KEY] = Promise.resolve({ engine, driver });
+  // A server worker already started (lib/engine/server-worker-state.ts): its engine and its running driver.
+  slots[WORKER_KEY] = { engine: Promise.resolve({ engine, database }), worker: Promise.resolve({ engine, driver }) };
 
   const db = database.db;
   const owner = await signUp(db, { email: "owner@example.com", password: "owner-password-1" });

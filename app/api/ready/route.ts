@@ -1,5 +1,5 @@
 import { getDatabase } from "@/lib/db/client";
-import { serverWorkerStarted } from "@/lib/engine/server-worker";
+import { serverWorkerPlanned, serverWorkerRunning, startServerWorker } from "@/lib/engine/server-worker";
 
 export const dynamic = "force-dynamic";
 
@@ -7,8 +7,10 @@ export const dynamic = "force-dynamic";
 export async function GET() {
   try {
     const database = await getDatabase();
-    const worker = serverWorkerStarted() || process.env.HETUMIND_WORKER === "off";
-    return Response.json({ ready: worker, database: database.driver, worker: serverWorkerStarted() }, { status: worker ? 200 : 503 });
+    // A readiness probe is a request that needs the worker: it starts it (once) if nothing has yet.
+    if (serverWorkerPlanned()) await startServerWorker();
+    const worker = serverWorkerRunning() || process.env.HETUMIND_WORKER === "off";
+    return Response.json({ ready: worker, database: database.driver, worker: serverWorkerRunning() }, { status: worker ? 200 : 503 });
   } catch (error) {
     return Response.json({ ready: false, error: error instanceof Error ? error.message : String(error) }, { status: 503 });
   }

@@ -1,11 +1,11 @@
 /**
- * The engine the API runs and queues executions with: the server worker's (lib/engine/server-worker.ts, started by
- * instrumentation.ts) when this process runs one, else an engine of this process that only runs what a request asks
+ * The engine the API runs and queues executions with: the server worker's (lib/engine/server-worker.ts) when this
+ * process runs one (instrumentation.ts plans it), else an engine of this process that only runs what a request asks
  * for (`HETUMIND_WORKER=off`: queued executions then wait for a worker elsewhere).
  */
 import { getDatabase } from "@/lib/db/client";
 import { Engine, type ExecutionOutcome } from "@/lib/engine/engine";
-import { serverWorkerStarted, startServerWorker } from "@/lib/engine/server-worker";
+import { serverEngine, serverWorkerPlanned, serverWorkerStarted } from "@/lib/engine/server-worker";
 import { createLogger } from "@/lib/log";
 import { nodeRegistry } from "@/nodes";
 
@@ -13,7 +13,7 @@ const LOCAL_KEY = Symbol.for("hetumind.api-engine");
 type GlobalWithEngine = typeof globalThis & { [LOCAL_KEY]?: Promise<Engine> };
 
 export async function apiEngine(): Promise<Engine> {
-  if (serverWorkerStarted()) return (await startServerWorker()).engine;
+  if (serverWorkerPlanned() || serverWorkerStarted()) return (await serverEngine()).engine;
   const store = globalThis as GlobalWithEngine;
   store[LOCAL_KEY] ??= getDatabase().then((database) => new Engine({ database, registry: nodeRegistry, logger: createLogger({ component: "api-engine" }) }));
   return store[LOCAL_KEY];
