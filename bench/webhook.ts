@@ -6,6 +6,7 @@
  * to the first 200 from the webhook (data dir already there), idle RSS, and c=1 latency measured per request with
  * sub-millisecond resolution (autocannon's histogram counts whole milliseconds).
  */
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -50,6 +51,15 @@ async function sequentialLatencies(url: string, seconds: number): Promise<number
   return samples;
 }
 
+/**
+ * Before a measured start: the kernel writes back what the previous process left dirty (the data dir, WAL), and a pause.
+ * Without it the start competes with that I/O and measures the previous run as much as itself (+0.3-0.5 s here).
+ */
+async function settle(): Promise<void> {
+  execFileSync("sync");
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+}
+
 /** Polls the bench webhook of a server just spawned until it answers 200 with the expected body; ms since the spawn. */
 async function firstWebhook200(server: ProductionServer, post: RequestInit): Promise<number> {
   const url = `${server.url}/api/webhooks/bench`;
@@ -82,10 +92,12 @@ async function main(): Promise<void> {
   const post: RequestInit = { method: "POST", headers: { "content-type": "application/json" }, body: BODY };
   const starts: number[] = [];
   for (let start = 1; start < START_SAMPLES; start++) {
+    await settle();
     const probe = await startProduction(dataDir);
     starts.push(await firstWebhook200(probe, post));
     await probe.stop();
   }
+  await settle();
   server = await startProduction(dataDir);
   const webhookUrl = `${server.url}${webhookPath}`;
   starts.push(await firstWebhook200(server, post));
