@@ -6,7 +6,8 @@
  * returns its result without any call.
  */
 import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
-import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import type { BaseCheckpointSaver, ChannelVersions, Checkpoint, CheckpointMetadata, PendingWrite } from "@langchain/langgraph-checkpoint";
 import type { ModelMessage } from "ai";
 import { HetumindError } from "@/lib/errors";
 import { createLogger } from "@/lib/log";
@@ -22,6 +23,8 @@ export interface AgentRunRequest extends AgentGraphOptions {
   threadId: string;
   node: string;
   checkpointer: BaseCheckpointSaver;
+  /** The caller knows that the thread cannot exist yet (`ExecuteContext.firstTry`): it is not looked up. */
+  isNew?: boolean;
   /** Asked only when the thread is new: the conversation to start from (memory's history, then the user message). */
   initialMessages(): Promise<ModelMessage[]>;
 }
@@ -33,20 +36,40 @@ export interface AgentRunResult {
 }
 
 /**
- * The saver as the graph sees it for one run on a thread known to be new: LangGraph's own first read of the thread is
- * answered "nothing yet" without a query (runAgent just read it; nobody else writes an agent's thread: the execution's
- * lease is held). Everything else goes to the saver.
+ * The saver as the graph sees it for one run on a thread known to be new (runAgent read it, or the engine knows it is:
+ * `isNew`; nobody else writes an agent's thread: the execution's lease is held):
+ * - LangGraph's own first read of the thread is answered "nothing yet" without a query;
+ * - its first two checkpoints (step -1, the input; step 0, the input applied, before the first model call) and the
+ *   writes before them are not stored. They hold nothing but the start (the memory's history and the prompt), which
+ *   runAgent rebuilds when it finds no checkpoint: a run stopped before its first model call answered starts again
+ *   from the start either way. The first stored checkpoint is the one after the first model call.
  */
 function knownNewThread(saver: BaseCheckpointSaver, threadId: string): BaseCheckpointSaver {
   let firstRead = true;
+  let stored = false;
+  const ownThread = (config: RunnableConfig) => config.configurable?.thread_id === threadId && !config.configurable?.checkpoint_ns;
   return new Proxy(saver, {
     get(target, property) {
       if (property === "getTuple" && firstRead) {
-        return async (config: { configurable?: Record<string, unknown> }) => {
+        return async (config: RunnableConfig) => {
           firstRead = false;
-          const configurable = config.configurable ?? {};
-          if (configurable.thread_id === threadId && !configurable.checkpoint_id && !configurable.checkpoint_ns) return undefined;
+          if (ownThread(config) && !config.configurable?.checkpoint_id) return undefined;
           return target.getTuple(config);
+        };
+      }
+      if (property === "put") {
+        return async (config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, versions: ChannelVersions) => {
+          if (!stored && ownThread(config) && metadata.step <= 0) {
+            return { configurable: { thread_id: threadId, checkpoint_ns: "", checkpoint_id: checkpoint.id } };
+          }
+          stored = true;
+          return target.put(config, checkpoint, metadata, versions);
+        };
+      }
+      if (property === "putWrites") {
+        return async (config: RunnableConfig, writes: PendingWrite[], taskId: string) => {
+          if (!stored && ownThread(config)) return;
+          return target.putWrites(config, writes, taskId);
         };
       }
       const value = Reflect.get(target, property, target) as unknown;
@@ -63,7 +86,7 @@ export async function runAgent(request: AgentRunRequest): Promise<AgentRunResult
     recursionLimit: request.maxSteps * 2 + 8,
     signal: request.signal,
   };
-  const existing = await request.checkpointer.getTuple({ configurable: { thread_id: request.threadId } });
+  const existing = request.isNew ? undefined : await request.checkpointer.getTuple({ configurable: { thread_id: request.threadId } });
   const graph = buildAgentGraph(request, existing ? request.checkpointer : knownNewThread(request.checkpointer, request.threadId));
   let ran = true;
   let state: AgentStateValues;

@@ -254,7 +254,7 @@ export class Engine {
         // A new execution's first segment runs here, outside LangGraph: until the first durability boundary (a side
         // effect, a pause, the time budget) there is nothing to checkpoint, and most runs end within it.
         const trigger = triggerNodeOf(execution.workflowSnapshot, compiled);
-        const first = await runSegment(initialRunState(trigger, execution.input === null || execution.input === undefined ? [] : toItems(execution.input)), environment);
+        const first = await runSegment(initialRunState(trigger, execution.input === null || execution.input === undefined ? [] : toItems(execution.input)), { ...environment, newExecution: true });
         if (first.state.done) {
           const outcome = await this.finish(execution, compiled, first.state, { runs: first.runs, deferred: deferred ? execution : undefined });
           deferred = undefined;

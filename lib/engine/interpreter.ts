@@ -40,6 +40,11 @@ export interface SegmentEnvironment {
   checkpointer?: BaseCheckpointSaver;
   /** The execution's database, handed to sub-nodes that keep data of their own (chat memory). Default: the checkpointer's. */
   database?: Database;
+  /**
+   * This segment is the first of an execution this process just created: no node of it ran before, so nothing durable
+   * of theirs exists yet (see `ExecuteContext.firstTry`).
+   */
+  newExecution?: boolean;
 }
 
 export interface SegmentResult {
@@ -141,6 +146,7 @@ class SegmentRun {
       },
       supplied: suppliedResolver(env, { consumer: compiled, idempotencyKey, expressionData: (index) => this.expressionData(activation, index, now) }),
       runIndex,
+      firstTry: env.newExecution === true && attempt === 1,
       checkpointer: env.checkpointer,
       recordUsage: (call) => usage.push({ ...call }),
     };

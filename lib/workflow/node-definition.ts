@@ -110,6 +110,12 @@ export interface ExecuteContext<Parameters> {
   /** How many times this node ran before in this execution (0 for its first run): with the execution id and the node's name it names durable sub-state. */
   runIndex?: number;
   /**
+   * True when nothing durable of this node run can exist yet: the first try, in an execution this process just created
+   * (not a retry, not a resume after a crash or a pause). A node with durable sub-state (the AI Agent's thread) need not
+   * look it up then. Absent: look it up.
+   */
+  firstTry?: boolean;
+  /**
    * The execution's LangGraph checkpointer, for nodes that run a subgraph of their own (the AI Agent) under a thread derived from
    * `${execution.id}/${node.name}/${runIndex}`, so that a re-run after a crash resumes it. Optional for hand-built contexts.
    */
