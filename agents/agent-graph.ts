@@ -68,9 +68,7 @@ export function buildAgentGraph(options: AgentGraphOptions, checkpointer: BaseCh
   const offered = options.tools.map(({ name, description, inputSchema }) => ({ name, description, inputSchema }));
 
   const modelStep = async (state: AgentStateValues): Promise<Partial<AgentStateValues>> => {
-    const __t4 = performance.now();
     const result = await callModel(options.model, { system, messages: state.messages, tools: offered, signal: options.signal, onTextDelta: options.onTextDelta });
-    (globalThis as any).__acc?.("callModel", performance.now() - __t4);
     options.onModelCallEnd?.(result.toolCalls);
     const modelCalls = state.modelCalls + 1;
     const base = { messages: result.responseMessages, usage: [result.usage], modelCalls };
@@ -95,9 +93,7 @@ export function buildAgentGraph(options: AgentGraphOptions, checkpointer: BaseCh
   };
 
   const toolsStep = async (state: AgentStateValues): Promise<Partial<AgentStateValues>> => {
-    const __t5 = performance.now();
     const outcomes = await runToolCalls(state.pending, { tools: options.tools, signal: options.signal, timeoutMs: options.toolTimeoutMs, idempotencyPrefix: `${options.idempotencyPrefix}:${state.modelCalls}` });
-    (globalThis as any).__acc?.("runToolCalls", performance.now() - __t5);
     for (const outcome of outcomes) options.onToolResult?.({ toolCallId: outcome.toolCallId, toolName: outcome.toolName, ok: outcome.ok, output: outcome.output });
     return {
       messages: [toolMessage(outcomes)],

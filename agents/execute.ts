@@ -46,7 +46,6 @@ export async function executeAgent(context: ExecuteContext<AgentParameters>): Pr
     const userMessage: ModelMessage = { role: "user", content: prompt };
     // A chat endpoint listening to this execution gets the deltas, tool calls and results (lib/ai/chat-stream.ts).
     const stream = chatStreamOf(context.execution.id);
-    const __t2 = performance.now();
     const { state } = await runAgent({
       threadId,
       isNew: context.firstTry === true,
@@ -61,7 +60,7 @@ export async function executeAgent(context: ExecuteContext<AgentParameters>): Pr
       signal: context.signal,
       // Call ids repeat across runs and items on some servers (`call_0`): the key names the run, the item and the step too.
       idempotencyPrefix: `${context.execution.id}:${node}:${runIndex}:${itemIndex}`,
-      initialMessages: async () => { const __t6 = performance.now(); const r = [...(memory ? await memory.load() : []), userMessage]; (globalThis as any).__acc?.("memory.load", performance.now() - __t6); return r; },
+      initialMessages: async () => [...(memory ? await memory.load() : []), userMessage],
       ...(stream
         ? {
             onTextDelta: (delta: string) => stream.textDelta(delta),
@@ -70,15 +69,12 @@ export async function executeAgent(context: ExecuteContext<AgentParameters>): Pr
           }
         : {}),
     });
-    (globalThis as any).__acc?.("runAgent", performance.now() - __t2);
-    const __t3 = performance.now();
     if (memory) {
       // The turn: from the user message on (the history loaded before it is not saved again). Idempotent by thread id.
       let start = state.messages.length - 1;
       while (start > 0 && !(state.messages[start].role === "user" && state.messages[start].content === prompt)) start -= 1;
       await memory.save({ turnId: threadId, messages: state.messages.slice(Math.max(0, start)) });
     }
-    (globalThis as any).__acc?.("memory.save", performance.now() - __t3);
     const json: JsonObject = { output: parser ? (state.parsed as JsonValue) : (state.answer ?? "") };
     if (parameters.returnIntermediateSteps) json.intermediateSteps = state.steps.map((step) => ({ ...step }) as JsonObject);
     json.usage = usageSummary(state.usage);
