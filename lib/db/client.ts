@@ -117,9 +117,8 @@ async function openPostgres(
 }
 
 /**
- * Postgres settings for the embedded database. PGlite's defaults (shared_buffers 128MB, all of it WASM memory once
- * touched) cost ~400 MB of RSS; one process with small working sets does as well with less (figures in
- * docs/decisions/pglite-memory-settings.md). `HETUMIND_PGLITE_SHARED_BUFFERS` overrides the buffer size.
+ * The embedded database: in this thread, on a worker thread (a new one, or the one the start script's preload began), or
+ * a caller's instance. Its Postgres settings come from `pgliteSettings` (lib/db/pglite-worker.mjs).
  */
 async function openPglite(options: OpenDatabaseOptions, migrationsFolder: string | undefined): Promise<DatabaseHandle> {
   let lock: DataDirLock | undefined;

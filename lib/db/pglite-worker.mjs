@@ -14,7 +14,11 @@ export function defaultDataDir() {
   return path.resolve(process.env.HETUMIND_DATA_DIR || path.join(process.cwd(), ".hetumind", "data"));
 }
 
-/** postgresql.conf lines of the embedded database (small buffers: PGlite's defaults cost ~400 MB of RSS). */
+/**
+ * postgresql.conf lines of the embedded database. PGlite's defaults (shared_buffers 128MB, all of it WASM memory once
+ * touched) cost ~400 MB of RSS; one process with small working sets does as well with less (figures in
+ * docs/decisions/pglite-memory-settings.md). `HETUMIND_PGLITE_SHARED_BUFFERS` overrides the buffer size.
+ */
 export function pgliteSettings() {
   const sharedBuffers = process.env.HETUMIND_PGLITE_SHARED_BUFFERS || "16MB";
   if (!/^\d+(kB|MB|GB)$/.test(sharedBuffers)) throw new Error(`HETUMIND_PGLITE_SHARED_BUFFERS must look like 16MB, got "${sharedBuffers}"`);
