@@ -10,7 +10,6 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import type { BaseCheckpointSaver, ChannelVersions, Checkpoint, CheckpointMetadata, PendingWrite } from "@langchain/langgraph-checkpoint";
 import type { ModelMessage } from "ai";
 import { HetumindError } from "@/lib/errors";
-import { createLogger } from "@/lib/log";
 import { buildAgentGraph, type AgentGraphOptions, type AgentStateValues } from "./agent-graph";
 
 export class AgentRunError extends HetumindError {
@@ -112,16 +111,6 @@ export async function runAgent(request: AgentRunRequest): Promise<AgentRunResult
     // leaves them behind. Nothing else is attached to an agent thread, so releasing it only frees memory.
     const saver = request.checkpointer as BaseCheckpointSaver & { release?(thread: string): Promise<void> };
     await saver.release?.(request.threadId);
-  }
-  if (ran) {
-    // Only the last checkpoint is ever read again (a re-run of a finished agent returns it): drop the step history. Not
-    // awaited: the answer does not wait for housekeeping; a prune lost to a crash only leaves history behind.
-    const saver = request.checkpointer as BaseCheckpointSaver & { pruneThread?(thread: string): Promise<unknown> };
-    saver.pruneThread?.(request.threadId).catch((error: unknown) => {
-      createLogger({ component: "agent", threadId: request.threadId }).warn("pruning the agent's checkpoint history failed", {
-        error: error instanceof Error ? error.message : String(error),
-      });
-    });
   }
   if (state.failure) {
     throw new AgentRunError(state.failure.code, `Node "${request.node}": ${state.failure.message}`, { node: request.node, modelCalls: state.modelCalls });

@@ -26,6 +26,7 @@ import { toItems, type Item, type JsonValue } from "@/lib/workflow/items";
 import type { NodeRegistry, PauseRequest, ResumeValue, WorkflowReference } from "@/lib/workflow/node-definition";
 import type { Workflow } from "@/lib/workflow/schema";
 import { SegmentCheckpointSaver } from "./checkpointer/segment-checkpoint-saver";
+import { withSubThreadsDeleted } from "./checkpointer/statements";
 import { compileWorkflowCached, type CompiledWorkflow } from "./compiled-workflow";
 import { compileGraph, recursionLimitFor } from "./compile";
 import { FinishedExecutionWriter } from "./finished-execution-writer";
@@ -307,6 +308,8 @@ export class Engine {
       return { status: "failed", executionId: execution.id, error: serialized };
     } finally {
       await this.checkpointer.release(execution.id).catch((error: unknown) => log.error("could not record node runs", { error: String(error) }));
+      // A run that failed or paused keeps its agents' threads (retention deletes them with the execution): forget them here.
+      this.checkpointer.takeSubThreads(execution.id);
       releaseExpressionVm(execution.id);
       clearInterval(heartbeat);
       clearTimeout(timeoutTimer);
@@ -398,18 +401,25 @@ export class Engine {
     // `saveExecution: "errors"` keeps node data only for failed runs.
     const keepOutputs = status !== "succeeded" || compiled.workflow.settings.saveExecution !== "errors";
     const end = state.failed ? { status, error: state.failed } : { status, output: state.lastOutput };
+    // The agents' threads of this execution (`<id>/...`) go with its end: they only serve a re-run of their node.
+    let subThreads = this.checkpointer.takeSubThreads(execution.id);
     if (first) {
       const runs = keepOutputs ? first.runs : first.runs.map((run) => ({ ...run, output: null }));
       if (first.deferred) await this.finishedWriter.write({ execution: first.deferred, end, runs });
       else {
         await updateExecutionStatus(this.db, { ...base, ...end });
-        if (runs.length > 0) await this.db.execute(nodeRunsInsertStatement({ ...base, runs }));
+        if (runs.length > 0) {
+          const insert = nodeRunsInsertStatement({ ...base, runs });
+          await this.db.execute(subThreads ? withSubThreadsDeleted(execution.id, insert) : insert);
+          subThreads = false;
+        }
       }
     } else {
       await updateExecutionStatus(this.db, { ...base, ...end });
       if (!keepOutputs) await clearNodeRunOutputs(this.db, execution.workspaceId, execution.id);
       await this.checkpointer.pruneThread(execution.id);
     }
+    if (subThreads) await this.db.execute(withSubThreadsDeleted(execution.id));
     if (state.failed) {
       if (status === "failed") await this.afterFailure(execution, state.failed, state.lastNode);
       return { status: status === "cancelled" ? "cancelled" : "failed", executionId: execution.id, error: state.failed };

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { runAgent } from "@/agents/run-agent";
 import type { AgentTool } from "@/lib/ai/agent-tool";
 import type { ChatModel } from "@/lib/ai/chat-model";
 import { createProviderModel } from "@/lib/ai/providers";
+import { queryRows } from "@/lib/db/client";
 import { createCredential } from "@/lib/db/queries/credentials";
 import { DEFAULT_WORKSPACE_ID } from "@/lib/db/schema";
 import { WorkflowValidationError } from "@/lib/errors";
@@ -131,9 +133,23 @@ describe("the AI Agent", () => {
     expect(first.tools?.map((tool) => tool.function.name)).toEqual(["add"]);
     expect(first.messages).toEqual([{ role: "system", content: "You add." }, { role: "user", content: "What is 2 + 3?" }]);
     expect(second.messages.at(-1)).toEqual({ role: "tool", tool_call_id: "call_1", content: JSON.stringify({ sum: 5 }) });
-    // The agent's steps were checkpointed under its own thread (a graph of its own, not a namespace of the execution's).
+    // The agent's steps are checkpointed under its own thread while the execution runs (the resume tests below); the
+    // thread goes with the execution's end, in the statement that records its node runs.
     const saved = await test.engine.checkpointer.getTuple({ configurable: { thread_id: `${outcome.executionId}/Agent/0/0`, checkpoint_ns: "" } });
-    expect((saved?.checkpoint.channel_values as { modelCalls?: number } | undefined)?.modelCalls).toBe(2);
+    expect(saved).toBeUndefined();
+    const left = await queryRows<{ n: number }>(test.database.db, sql`select count(*)::int as n from checkpoint_blobs where thread_id like ${`${outcome.executionId}/%`}`);
+    expect(left).toEqual([{ n: 0 }]);
+  });
+
+  it("deletes the agent's thread when an execution that goes on after the agent ends (its LangGraph path)", async () => {
+    openai.script({ toolCalls: [{ id: "call_1", name: "add", input: { a: 1, b: 2 } }] }, { text: "3" });
+    const workflow = agentWorkflow();
+    workflow.nodes.push({ id: "n", name: "After", type: "hetumind.noOp", parameters: {} });
+    workflow.connections = { ...workflow.connections, Agent: { main: [[{ node: "After", type: "main", index: 0 }]] } };
+    const outcome = await test.engine.startAndRun({ workflow, input: { chatInput: "1 + 2?" } });
+    expect(jsonOf(outcome)).toMatchObject([{ output: "3" }]);
+    const left = await queryRows<{ n: number }>(test.database.db, sql`select (select count(*) from checkpoints where thread_id like ${`${outcome.executionId}/%`})::int + (select count(*) from checkpoint_blobs where thread_id like ${`${outcome.executionId}/%`})::int as n`);
+    expect(left).toEqual([{ n: 0 }]);
   });
 
   it("runs several tool calls of one answer in parallel", async () => {
@@ -257,10 +273,11 @@ describe("the agent's subgraph is durable", () => {
     expect(openai.calls().received).toBe(2);
     expect(adder.calls).toEqual([{ a: 4, b: 5 }]);
 
-    // The finished thread keeps its last checkpoint only.
-    const history = [];
-    for await (const tuple of test.engine.checkpointer.list({ configurable: { thread_id: first.threadId } })) history.push(tuple);
-    expect(history).toHaveLength(1);
+    // Checkpoints from the first model call's answer on: the input and the start before it are rebuilt, not stored. (The
+    // engine deletes the thread when its execution ends.)
+    const steps: number[] = [];
+    for await (const tuple of test.engine.checkpointer.list({ configurable: { thread_id: first.threadId } })) steps.push(tuple.metadata?.step ?? NaN);
+    expect(steps.sort()).toEqual([1, 2, 3]);
     const again = await runAgent({ ...first, signal: process.signal });
     expect(again).toMatchObject({ ran: false, state: { answer: "9" } });
     expect(openai.calls().received).toBe(2);

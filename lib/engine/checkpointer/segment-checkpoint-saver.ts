@@ -21,6 +21,8 @@ import { DrizzleCheckpointSaver } from "./drizzle-checkpoint-saver";
 export class SegmentCheckpointSaver extends DrizzleCheckpointSaver {
   private readonly held = new Map<string, Array<{ config: RunnableConfig; writes: PendingWrite[]; taskId: string; taskPath?: string }>>();
   private readonly attached = new Map<string, NodeRunBatchInput[]>();
+  /** Executions whose nodes wrote threads of their own (`<executionId>/...`, the agents'), not deleted yet. */
+  private readonly withSubThreads = new Set<string>();
 
   private static threadOf(config: RunnableConfig): string {
     return String(config.configurable?.thread_id ?? "");
@@ -55,8 +57,18 @@ export class SegmentCheckpointSaver extends DrizzleCheckpointSaver {
 
   override async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
     const thread = SegmentCheckpointSaver.threadOf(config);
+    const slash = thread.indexOf("/");
+    if (slash > 0) this.withSubThreads.add(thread.slice(0, slash));
     this.held.delete(thread);
     return this.putAlongside(config, checkpoint, metadata, newVersions, this.takeAttached(thread));
+  }
+
+  /**
+   * Did nodes of this execution write threads of their own in this process (since the last call)? The engine deletes
+   * them when the execution ends: they only serve a re-run of their node within the execution.
+   */
+  takeSubThreads(executionId: string): boolean {
+    return this.withSubThreads.delete(executionId);
   }
 
   /** Stores what is held for a thread (before an internal write, so that the order of writes is kept). */

@@ -178,6 +178,21 @@ export function deleteThreadStatement(threadId: string): SQL {
 }
 
 /**
+ * `statement` preceded by the deletion of every sub-thread of an execution (`<executionId>/...`: its agents' threads,
+ * agents/run-agent.ts), matched as the key range `[id + "/", id + "0")` so that the primary keys' index serves it, in
+ * the same statement. Data-modifying CTEs run whether or not the statement reads them.
+ */
+export function withSubThreadsDeleted(executionId: string, statement?: SQL): SQL {
+  const from = `${executionId}/`;
+  const to = `${executionId}0`;
+  const deletes = sql`with deleted_sub_writes as (delete from checkpoint_writes where thread_id >= ${from} and thread_id < ${to}),
+    deleted_sub_blobs as (delete from checkpoint_blobs where thread_id >= ${from} and thread_id < ${to})`;
+  return statement
+    ? sql`${deletes}, deleted_sub_checkpoints as (delete from checkpoints where thread_id >= ${from} and thread_id < ${to}) ${statement}`
+    : sql`${deletes} delete from checkpoints where thread_id >= ${from} and thread_id < ${to}`;
+}
+
+/**
  * Keeps, in each namespace of the thread, only the latest checkpoint with its pending writes and the blobs its
  * channel versions point to. Returns how many rows of each table went.
  */
