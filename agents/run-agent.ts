@@ -66,9 +66,9 @@ function knownNewThread(saver: BaseCheckpointSaver, threadId: string): BaseCheck
         };
       }
       if (property === "putWrites") {
-        return async (config: RunnableConfig, writes: PendingWrite[], taskId: string) => {
+        return async (config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string) => {
           if (!stored && ownThread(config)) return;
-          return target.putWrites(config, writes, taskId);
+          return target.putWrites(config, writes, taskId, taskPath);
         };
       }
       const value = Reflect.get(target, property, target) as unknown;

@@ -194,7 +194,7 @@ export async function callModel(chatModel: ChatModel, request: ModelCallRequest)
   const call = { signal, maxRetries: settings.maxRetries };
   try {
     const model = chatModel.model;
-    const prompt = typeof model === "object" && model.specificationVersion === "v3" ? toLanguageModelPrompt(request.system, request.messages) : undefined;
+    const prompt = model.specificationVersion === "v3" ? toLanguageModelPrompt(request.system, request.messages) : undefined;
     const answer = prompt ? await streamDirect(model as LanguageModelV3, prompt, chatModel, request, call) : await streamThroughSdk(chatModel, request, call);
     const inputTokens = answer.inputTokens ?? 0;
     const outputTokens = answer.outputTokens ?? 0;

@@ -402,24 +402,20 @@ export class Engine {
     const keepOutputs = status !== "succeeded" || compiled.workflow.settings.saveExecution !== "errors";
     const end = state.failed ? { status, error: state.failed } : { status, output: state.lastOutput };
     // The agents' threads of this execution (`<id>/...`) go with its end: they only serve a re-run of their node.
-    let subThreads = this.checkpointer.takeSubThreads(execution.id);
-    if (first) {
-      const runs = keepOutputs ? first.runs : first.runs.map((run) => ({ ...run, output: null }));
-      if (first.deferred) await this.finishedWriter.write({ execution: first.deferred, end, runs });
-      else {
-        await updateExecutionStatus(this.db, { ...base, ...end });
-        if (runs.length > 0) {
-          const insert = nodeRunsInsertStatement({ ...base, runs });
-          await this.db.execute(subThreads ? withSubThreadsDeleted(execution.id, insert) : insert);
-          subThreads = false;
-        }
-      }
-    } else {
+    const subThreads = this.checkpointer.takeSubThreads(execution.id);
+    const runs = first ? (keepOutputs ? first.runs : first.runs.map((run) => ({ ...run, output: null }))) : [];
+    if (first?.deferred) await this.finishedWriter.write({ execution: first.deferred, end, runs });
+    else {
       await updateExecutionStatus(this.db, { ...base, ...end });
-      if (!keepOutputs) await clearNodeRunOutputs(this.db, execution.workspaceId, execution.id);
-      await this.checkpointer.pruneThread(execution.id);
+      if (!first) {
+        if (!keepOutputs) await clearNodeRunOutputs(this.db, execution.workspaceId, execution.id);
+        await this.checkpointer.pruneThread(execution.id);
+      }
     }
-    if (subThreads) await this.db.execute(withSubThreadsDeleted(execution.id));
+    // Node runs still to write (a first segment's) carry the deletion in their statement; otherwise it is one of its own.
+    const insert = runs.length > 0 && !first?.deferred ? nodeRunsInsertStatement({ ...base, runs }) : undefined;
+    if (insert) await this.db.execute(subThreads ? withSubThreadsDeleted(execution.id, insert) : insert);
+    else if (subThreads) await this.db.execute(withSubThreadsDeleted(execution.id));
     if (state.failed) {
       if (status === "failed") await this.afterFailure(execution, state.failed, state.lastNode);
       return { status: status === "cancelled" ? "cancelled" : "failed", executionId: execution.id, error: state.failed };
