@@ -161,11 +161,15 @@ async function openPglite(options: OpenDatabaseOptions, migrationsFolder: string
     }
     ownsClient = true;
   }
+  // drizzle-orm/pglite (it imports PGlite's JavaScript, ~0.1 s) loads while the database opens, not after: on a
+  // database thread this thread is otherwise idle until then. Its failure is reported by the await below.
+  const driverModule = import("drizzle-orm/pglite");
+  driverModule.catch(() => {});
   try {
     await client.waitReady;
     if (migrationsFolder) await migratePglite(client as PGlite, migrationsFolder);
     // drizzle-orm/pglite uses only what PGliteThreadClient also has (query, exec, transaction).
-    const { drizzle } = await import("drizzle-orm/pglite");
+    const { drizzle } = await driverModule;
     const db: Database = drizzle({ client: client as PGlite, schema });
     const hasVector = await queryHasVector(db);
     let closed = false;

@@ -1,3 +1,7 @@
+/**
+ * The engine's LangGraph side, imported by engine.ts only when a run goes past its first segment (which runs outside
+ * LangGraph): a process that serves only runs ending within it never loads LangGraph (~50 ms of a cold start).
+ */
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { CompiledWorkflow } from "./compiled-workflow";
@@ -42,3 +46,5 @@ export function compileGraph(environment: SegmentEnvironment, hooks: GraphHooks,
 }
 
 export type ExecutionGraph = ReturnType<typeof compileGraph>;
+
+export { Command, interrupt } from "@langchain/langgraph";

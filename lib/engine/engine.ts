@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import os from "node:os";
-import { Command, isGraphInterrupt, interrupt } from "@langchain/langgraph";
+import type { Command } from "@langchain/langgraph";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { getApproval, getPendingApprovals, createApproval, decideApproval } from "@/lib/db/queries/approvals";
 import {
@@ -28,10 +28,14 @@ import type { Workflow } from "@/lib/workflow/schema";
 import { SegmentCheckpointSaver } from "./checkpointer/segment-checkpoint-saver";
 import { withSubThreadsDeleted } from "./checkpointer/statements";
 import { compileWorkflowCached, type CompiledWorkflow } from "./compiled-workflow";
-import { compileGraph, recursionLimitFor } from "./compile";
+import type { ExecutionGraph } from "./compile";
+import { isGraphInterrupt } from "./graph-interrupt";
 import { FinishedExecutionWriter } from "./finished-execution-writer";
 import { runSegment, serializeError, type SegmentEnvironment } from "./interpreter";
 import { initialRunState, type NodeRunRecord, type RunState, type SerializedError } from "./run-state";
+
+/** compile.ts: LangGraph, loaded when a run goes past its first segment. */
+type GraphSide = typeof import("./compile");
 
 export type ExecutionMode = "manual" | "trigger" | "cli" | "subworkflow";
 
@@ -217,6 +221,8 @@ export class Engine {
       : undefined;
     timeoutTimer?.unref();
     let pausedWith: { request: PauseRequest; node: string } | undefined;
+    // LangGraph's side of the engine, loaded when the run goes past its first segment (compile.ts).
+    let graphSide: GraphSide | undefined;
     try {
       const settings = compiled.workflow.settings;
       const maxLoopTurns = settings.maxLoopIterations ?? DEFAULT_MAX_LOOP_TURNS;
@@ -234,8 +240,10 @@ export class Engine {
         isCancelled: () => cancelled,
         pause: (request, node) => {
           if (request.kind === "timer" && new Date(request.resumeAt).getTime() <= Date.now()) return { kind: "timer" };
+          // A segment ends before a pause node, so the first segment (outside LangGraph) never gets here.
+          if (!graphSide) throw new ExecutionStateError(`Node "${node}" paused outside the execution's graph`, { executionId: execution.id });
           try {
-            return interrupt<PauseRequest, ResumeValue>(request);
+            return graphSide.interrupt<PauseRequest, ResumeValue>(request);
           } catch (error) {
             if (isGraphInterrupt(error)) pausedWith = { request, node };
             throw error;
@@ -270,7 +278,8 @@ export class Engine {
         this.checkpointer.attachRuns(execution.id, { ...base, runs: first.runs });
         input = { run: first.state };
       }
-      const graph = compileGraph(
+      graphSide = await import("./compile");
+      const graph = graphSide.compileGraph(
         environment,
         // Written with the segment's checkpoint, in the same statement (SegmentCheckpointSaver).
         { recordRuns: async (runs) => this.checkpointer.attachRuns(execution.id, { ...base, runs }) },
@@ -278,12 +287,12 @@ export class Engine {
       );
       const config = {
         configurable: { thread_id: execution.id },
-        recursionLimit: recursionLimitFor(compiled, maxLoopTurns),
+        recursionLimit: graphSide.recursionLimitFor(compiled, maxLoopTurns),
         // Side-effect-free workflows need no checkpoint before the end: after a crash they rerun from the input, which is
         // safe. With side effects or pauses every segment is checkpointed before the next one starts.
         durability: compiled.sideEffectNodes + compiled.pauseNodes === 0 ? ("exit" as const) : ("sync" as const),
       };
-      input ??= await this.graphInput(execution, compiled, graph, config);
+      input ??= await this.graphInput(execution, compiled, graphSide, graph, config);
       if (input === "still-waiting") return await this.markWaiting(execution, pausedWith);
       // The Command's node-name type parameter is wider than this graph's; the resume payload is all it carries.
       // stream({ streamMode: "values" }) costs less per step than invoke (../shared/STACK.md); the last value is the result.
@@ -324,7 +333,8 @@ export class Engine {
   private async graphInput(
     execution: Execution,
     compiled: CompiledWorkflow,
-    graph: ReturnType<typeof compileGraph>,
+    graphSide: GraphSide,
+    graph: ExecutionGraph,
     config: { configurable: { thread_id: string } },
   ): Promise<{ run: RunState } | Command | null | "still-waiting"> {
     if (!(await this.checkpointer.getTuple(config))) {
@@ -335,10 +345,10 @@ export class Engine {
     const pending = snapshot.tasks.flatMap((task) => task.interrupts ?? []).map((entry) => entry.value as PauseRequest);
     if (pending.length === 0) return null;
     const request = pending[0];
-    if (request.kind === "timer") return new Command({ resume: { kind: "timer" } satisfies ResumeValue });
+    if (request.kind === "timer") return new graphSide.Command({ resume: { kind: "timer" } satisfies ResumeValue });
     const decided = await this.latestDecision(execution);
     if (!decided) return "still-waiting";
-    return new Command({ resume: decided });
+    return new graphSide.Command({ resume: decided });
   }
 
   private async latestDecision(execution: Execution): Promise<ResumeValue | undefined> {

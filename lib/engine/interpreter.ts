@@ -1,4 +1,3 @@
-import { isGraphInterrupt } from "@langchain/langgraph";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { Database } from "@/lib/db/client";
 import { ExecutionCancelledError, ExecutionTimeoutError, HetumindError, NodeExecutionError } from "@/lib/errors";
@@ -7,6 +6,7 @@ import type { Item, JsonObject, NodeOutput } from "@/lib/workflow/items";
 import type { ExecuteContext, NodeLogger, PauseRequest, ResumeValue, WorkflowReference } from "@/lib/workflow/node-definition";
 import type { CompiledNode, CompiledWorkflow } from "./compiled-workflow";
 import type { Activation, InputSource, NodeRunRecord, RunState, SerializedError } from "./run-state";
+import { isGraphInterrupt } from "./graph-interrupt";
 import { pickReadyActivation } from "./readiness";
 import { compactOutput } from "./stored-output";
 import { suppliedResolver } from "./supply";

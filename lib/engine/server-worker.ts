@@ -13,13 +13,16 @@ interface ServerWorker {
   driver: LocalDriver;
 }
 
+/** The server's first poll waits this long (LocalDriverOptions.firstPollDelayMs): a start-up request goes first. */
+const SERVER_FIRST_POLL_DELAY_MS = 500;
+
 function begin() {
   return startOnce(() => {
     const logger = createLogger({ component: "server-worker" });
     // The sandbox's WASM compiles while the database opens (an execution needs both).
     const engine = Promise.all([getDatabase(), loadSandbox()]).then(([database]) => ({ engine: new Engine({ database, registry: nodeRegistry, logger }), database }));
     const worker = engine.then(async ({ engine, database }): Promise<ServerWorker> => {
-      const driver = new LocalDriver(engine, database, { logger });
+      const driver = new LocalDriver(engine, database, { logger, firstPollDelayMs: SERVER_FIRST_POLL_DELAY_MS });
       await driver.start();
       const stop = () => void driver.stop({ drain: true }).finally(() => database.close());
       process.once("SIGTERM", stop);

@@ -56,6 +56,22 @@ describe("schedule trigger", () => {
     expect(run?.output).toEqual([{ json: expect.objectContaining({ scheduledAt: missed.toISOString(), timezone: "UTC" }) }]);
   });
 
+  it("a driver started with a first-poll delay (the server's) fires a due schedule only once that delay has passed", async () => {
+    const id = await saveWorkflow(testEngine, chain({ name: "Delayed", type: "hetumind.scheduleTrigger", parameters: { rule: { mode: "interval", every: 1, unit: "hours" } } }));
+    await activateWorkflow(testEngine.database.db, W, id);
+    await setScheduleNextRun(testEngine.database.db, id, "Delayed", new Date(Date.now() - 60_000));
+    const driver = new LocalDriver(testEngine.engine, testEngine.database, { firstPollDelayMs: 300, pollIntervalMs: 50 });
+    const { listExecutions } = await import("@/lib/db/queries/executions");
+    try {
+      await driver.start();
+      // start() returned without polling: the schedule is still due and nothing ran.
+      expect(await listExecutions(testEngine.database.db, W, { workflowId: id })).toEqual([]);
+      await expect.poll(async () => (await listExecutions(testEngine.database.db, W, { workflowId: id })).map((run) => run.status), { timeout: 5000 }).toEqual(["succeeded"]);
+    } finally {
+      await driver.stop({ drain: true });
+    }
+  });
+
   it("firing the same due time twice starts one execution (the id is derived from the due time)", async () => {
     const id = await saveWorkflow(testEngine, chain({ name: "Hourly", type: "hetumind.scheduleTrigger", parameters: { rule: { mode: "interval", every: 1, unit: "hours" } } }));
     await activateWorkflow(testEngine.database.db, W, id);

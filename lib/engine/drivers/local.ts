@@ -15,6 +15,12 @@ export interface LocalDriverOptions {
   onOutcome?: (outcome: ExecutionOutcome) => void;
   /** Fire due schedule triggers on every poll (lib/triggers/schedules.ts); default true. */
   schedules?: boolean;
+  /**
+   * How long after `start()` the first poll runs; default 0. The server waits one poll interval: the request that
+   * started it (a webhook waking the server) then reaches the database before the first claim, which is the slowest
+   * statement of a cold database (docs/decisions/server-start-up.md).
+   */
+  firstPollDelayMs?: number;
 }
 
 /**
@@ -46,7 +52,7 @@ export class LocalDriver {
     return this.inFlight.size;
   }
 
-  /** Recovers orphans (embedded database), then polls until `stop()`. */
+  /** Recovers orphans (embedded database), then polls until `stop()` (the first poll after `firstPollDelayMs`). */
   async start(): Promise<void> {
     await this.recoverOrphans();
     this.stopping = false;
@@ -59,7 +65,9 @@ export class LocalDriver {
       await this.polling;
       if (!this.stopping) this.timer = setTimeout(tick, this.pollIntervalMs);
     };
-    await tick();
+    const delay = this.options.firstPollDelayMs ?? 0;
+    if (delay > 0) this.timer = setTimeout(tick, delay);
+    else await tick();
   }
 
   /** Claims and runs until nothing is runnable and nothing is in flight (tests, `worker --until-idle`). */
