@@ -1,6 +1,8 @@
 /** What the engine's `context.getCredential(type)` does: finds the node's reference, loads and decrypts it. */
+import { credentialChangeGeneration } from "@/lib/db/changes";
 import type { Database } from "@/lib/db/client";
-import { getCredentialData } from "@/lib/db/queries/credentials";
+import { LookupCache } from "@/lib/db/lookup-cache";
+import { type DecryptedCredential, getCredentialData } from "@/lib/db/queries/credentials";
 import type { NodeCredentialDeclaration } from "@/lib/workflow/node-definition";
 import type { CredentialData } from "./definition";
 import { CredentialError } from "./errors";
@@ -13,6 +15,13 @@ export interface CredentialUser {
   /** The node definition's declaration; a type it does not declare is refused. */
   declared?: NodeCredentialDeclaration[];
 }
+
+/**
+ * Decrypted credentials for a second (lib/db/lookup-cache.ts): the runs of a busy chat or webhook cost no credential
+ * query or decryption. Dropped at once when this process writes a credential (lib/db/queries/credentials.ts). Held in
+ * memory only, like every credential a run uses; never logged.
+ */
+const decrypted = new LookupCache<DecryptedCredential | undefined>(credentialChangeGeneration);
 
 export async function resolveNodeCredential(
   db: Database,
@@ -38,7 +47,9 @@ export async function resolveNodeCredential(
       { node: node.name, type, credentialId: reference.id, workspaceId },
     );
   }
-  const stored = await getCredentialData(db, workspaceId, reference.id, options);
+  const stored = options.key
+    ? await getCredentialData(db, workspaceId, reference.id, options)
+    : await decrypted.get(db, `${workspaceId}\u0000${reference.id}`, () => getCredentialData(db, workspaceId, reference.id));
   if (!stored) {
     throw new CredentialError(
       "credential_not_found",
@@ -53,5 +64,6 @@ export async function resolveNodeCredential(
       { node: node.name, type, credentialId: reference.id },
     );
   }
-  return { ...stored.data };
+  // A copy: the cached entry stays as stored whatever the node does with its credential.
+  return structuredClone(stored.data);
 }

@@ -5,7 +5,7 @@
  * that is no longer run does not keep a process), or — synchronously, killing stdio children — at process exit.
  */
 import { createHash } from "node:crypto";
-import { onWorkflowRetired } from "../db/workflow-changes";
+import { onWorkflowRetired } from "../db/changes";
 import { McpConnection, type McpConnectOptions, type McpServerConfig } from "./connection";
 
 interface Entry {
@@ -119,7 +119,7 @@ const GLOBAL_KEY = Symbol.for("hetumind.mcp.pool");
 
 /**
  * The process's pool (kept on globalThis so Next.js module reloads share it). A workflow's connections close when it is
- * deactivated or deleted (lib/db/workflow-changes.ts).
+ * deactivated or deleted (lib/db/changes.ts).
  */
 export function mcpConnectionPool(): McpConnectionPool {
   const holder = globalThis as unknown as Record<symbol, McpConnectionPool | undefined>;

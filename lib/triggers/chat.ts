@@ -19,7 +19,9 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { authenticateRequest } from "@/lib/auth/authenticate";
 import { ForbiddenError, UnauthenticatedError } from "@/lib/auth/errors";
+import { workflowChangeGeneration } from "@/lib/db/changes";
 import type { Database } from "@/lib/db/client";
+import { LookupCache } from "@/lib/db/lookup-cache";
 import { loadChatTurns } from "@/lib/db/queries/chat-memory";
 import { getMembership } from "@/lib/db/queries/memberships";
 import { type WorkflowRow, workflows } from "@/lib/db/schema";
@@ -83,8 +85,15 @@ interface ChatTarget {
   hasMemory: boolean;
 }
 
-async function loadTarget(db: Database, workflowId: string): Promise<ChatTarget> {
+/** Chat targets by workflow id: a chat's messages cost no workflow query while it goes on (lib/db/lookup-cache.ts). */
+const targets = new LookupCache<ChatTarget>(workflowChangeGeneration);
+
+function loadTarget(db: Database, workflowId: string): Promise<ChatTarget> {
   if (workflowId.length > 200 || workflowId.includes("\u0000")) throw new ChatNotFoundError(workflowId.slice(0, 200), "unknown workflow");
+  return targets.get(db, workflowId, () => readTarget(db, workflowId));
+}
+
+async function readTarget(db: Database, workflowId: string): Promise<ChatTarget> {
   const [workflow] = await db.select().from(workflows).where(eq(workflows.id, workflowId)).limit(1);
   if (!workflow) throw new ChatNotFoundError(workflowId, "unknown workflow");
   const compiled = compileWorkflowCached(workflowDocument(workflow), nodeRegistry);

@@ -6,9 +6,10 @@
  * limit 413 (`HETUMIND_WEBHOOK_MAX_BODY`, default 1 MiB), malformed JSON 400. Then one execution starts at the Webhook
  * node with the item `{ headers, params, query, body }` and the answer follows the node's `responseMode`.
  */
-import { WebhookLookupCache } from "./webhook-lookup-cache";
 import { createHash, timingSafeEqual } from "node:crypto";
+import { workflowChangeGeneration } from "@/lib/db/changes";
 import type { Database } from "@/lib/db/client";
+import { LookupCache } from "@/lib/db/lookup-cache";
 import { getParameterizedWebhookRoutes, getWebhookRoutesByPath } from "@/lib/db/queries/webhook-routes";
 import { getWorkflow } from "@/lib/db/queries/workflows";
 import type { WorkflowRow } from "@/lib/db/schema";
@@ -111,7 +112,7 @@ function pick(candidates: Candidate[], method: string): { chosen?: Candidate; al
   return { chosen: candidates.find((candidate) => candidate.method === method), allowed: [...new Set(candidates.map((candidate) => candidate.method))] };
 }
 
-const productionLookups = new WebhookLookupCache<Lookup>();
+const productionLookups = new LookupCache<Lookup>(workflowChangeGeneration);
 
 /** The active workflow and node that answer `method path`, from the cache when this process has seen it lately. */
 function lookupProduction(db: Database, path: string, method: string): Promise<Lookup> {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { queryRows } from "@/lib/db/client";
-import { createCredential } from "@/lib/db/queries/credentials";
+import { createCredential, deleteCredential, updateCredential } from "@/lib/db/queries/credentials";
 import { createWorkspace } from "@/lib/db/queries/workspaces";
 import { DEFAULT_WORKSPACE_ID } from "@/lib/db/schema";
 import { clearEncryptionKeyCache } from "@/lib/secrets";
@@ -131,6 +131,27 @@ describe("credentials in workflows", () => {
       expect(server.requests()).toHaveLength(0);
     }
     expect(await everythingRecorded()).not.toContain(MARKER);
+  });
+
+  it("a run right after a credential is updated, created or deleted uses what is stored now (no stale in-process copy)", async () => {
+    const db = test.database.db;
+    const ws = DEFAULT_WORKSPACE_ID;
+    const id = (await createCredential(db, { workspaceId: ws, name: "Rotating", type: "httpBearerAuth", data: { token: "first-token" } })).id;
+    const call = workflowOf([http("Call", "bearerAuth", { httpBearerAuth: { id } })], [["Start", "Call"]]);
+    const tokens = async () => {
+      server.reset();
+      const outcome = await test.run(call);
+      return { status: outcome.status, authorization: server.requests()[0]?.headers.authorization };
+    };
+    expect(await tokens()).toEqual({ status: "succeeded", authorization: "Bearer first-token" });
+    expect(await tokens()).toEqual({ status: "succeeded", authorization: "Bearer first-token" });
+    await updateCredential(db, ws, id, { data: { token: "second-token" } });
+    expect(await tokens()).toEqual({ status: "succeeded", authorization: "Bearer second-token" });
+    await deleteCredential(db, ws, id);
+    expect(await tokens()).toEqual({ status: "failed", authorization: undefined });
+    // A credential created under an id a run just missed is found at once.
+    await createCredential(db, { workspaceId: ws, id, name: "Back", type: "httpBearerAuth", data: { token: "third-token" } });
+    expect(await tokens()).toEqual({ status: "succeeded", authorization: "Bearer third-token" });
   });
 
   // Last: it stores the secret on purpose.

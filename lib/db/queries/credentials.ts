@@ -10,6 +10,7 @@ import { type CredentialData, type CredentialPublic, redactCredential, validateC
 import { CredentialError } from "../../credentials/errors";
 import { NotFoundError } from "../../errors";
 import { decryptJson, encryptJson, getEncryptionKey } from "../../secrets";
+import { noteCredentialChange } from "../changes";
 import type { Database } from "../client";
 import { type CredentialRow, credentials } from "../schema-platform";
 
@@ -87,11 +88,26 @@ export async function createCredential(db: Database, input: CreateCredentialInpu
   const data = validateCredentialData(input.type, input.data);
   const key = options.key ?? getEncryptionKey();
   const id = input.id ?? randomUUID();
-  const [row] = await db
-    .insert(credentials)
-    .values({ id, workspaceId: input.workspaceId, name, type: input.type, dataEncrypted: encryptJson(data, key, associatedData(input.workspaceId, id)) })
-    .returning();
+  const [row] = await changingCredentials(() =>
+    db
+      .insert(credentials)
+      .values({ id, workspaceId: input.workspaceId, name, type: input.type, dataEncrypted: encryptJson(data, key, associatedData(input.workspaceId, id)) })
+      .returning(),
+  );
   return redactCredential(row, data);
+}
+
+/**
+ * Runs a write to credentials, telling in-process caches of decrypted credentials (lib/credentials/resolve.ts) before
+ * it starts and after it ends: a read that overlaps the write is not kept.
+ */
+async function changingCredentials<T>(write: () => Promise<T>): Promise<T> {
+  noteCredentialChange();
+  try {
+    return await write();
+  } finally {
+    noteCredentialChange();
+  }
 }
 
 /** `{ set: true }` or `{ set: false }` as a public view shows a secret field: sent back, it means "leave it as stored". */
@@ -107,7 +123,7 @@ export async function updateCredential(
   options: CredentialKeyOption = {},
 ): Promise<CredentialPublic> {
   const key = options.key ?? getEncryptionKey();
-  return db.transaction(async (tx) => {
+  return changingCredentials(() => db.transaction(async (tx) => {
     const [row] = await tx
       .select()
       .from(credentials)
@@ -138,7 +154,7 @@ export async function updateCredential(
       .where(and(eq(credentials.workspaceId, workspaceId), eq(credentials.id, id)))
       .returning();
     return redactCredential(updated, data);
-  });
+  }));
 }
 
 /** Decrypted, with every secret: for the engine (and a credential test) only — never return it from an API. */
@@ -176,9 +192,11 @@ export async function listCredentials(
 }
 
 export async function deleteCredential(db: Database, workspaceId: string, id: string): Promise<boolean> {
-  const deleted = await db
-    .delete(credentials)
-    .where(and(eq(credentials.workspaceId, workspaceId), eq(credentials.id, id)))
-    .returning({ id: credentials.id });
+  const deleted = await changingCredentials(() =>
+    db
+      .delete(credentials)
+      .where(and(eq(credentials.workspaceId, workspaceId), eq(credentials.id, id)))
+      .returning({ id: credentials.id }),
+  );
   return deleted.length > 0;
 }

@@ -1,7 +1,7 @@
 /** The (method, path) routes active workflows listen on (lib/triggers). The primary key makes a clash a conflict. */
 import { and, eq, like } from "drizzle-orm";
 import type { Database } from "../client";
-import { noteWorkflowChange } from "../workflow-changes";
+import { noteWorkflowChange } from "../changes";
 import { type WebhookRoute, webhookRoutes } from "../schema-platform";
 
 export interface WebhookRouteInput {

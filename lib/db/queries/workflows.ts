@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { and, desc, eq, getTableColumns, ilike, sql } from "drizzle-orm";
 import { NotFoundError } from "../../errors";
 import type { Database } from "../client";
-import { noteWorkflowChange, noteWorkflowRetired } from "../workflow-changes";
+import { noteWorkflowChange, noteWorkflowRetired } from "../changes";
 import { type WorkflowRow, workflows } from "../schema";
 
 export interface SaveWorkflowInput {

@@ -1,7 +1,7 @@
 /**
- * Process-wide news of writes to workflows and webhook routes:
- * - a counter, so that in-process caches of what they hold (the webhook route lookup,
- *   lib/triggers/webhook-lookup-cache.ts) drop their entries at once when this process changes them;
+ * Process-wide news of writes to workflows, webhook routes and credentials:
+ * - counters, so that in-process caches of what they hold (webhook route lookups, chat targets and decrypted
+ *   credentials, lib/db/lookup-cache.ts) drop their entries at once when this process changes them;
  * - "retired" listeners, told when a workflow is deactivated or deleted, so that what it holds open (its MCP
  *   connections, lib/mcp/pool.ts) is closed.
  * Another process (several servers on one Postgres) is not seen here: caches also expire on a short timer, and idle
@@ -12,16 +12,17 @@ import { createLogger } from "../log";
 
 type RetiredListener = (workflowId: string) => void;
 
-interface WorkflowChanges {
+interface Changes {
   generation: number;
+  credentialGeneration: number;
   retiredListeners: Set<RetiredListener>;
 }
 
-const GLOBAL_KEY = Symbol.for("hetumind.workflow-changes");
+const GLOBAL_KEY = Symbol.for("hetumind.db-changes");
 
-function state(): WorkflowChanges {
-  const holder = globalThis as unknown as Record<symbol, WorkflowChanges | undefined>;
-  holder[GLOBAL_KEY] ??= { generation: 0, retiredListeners: new Set() };
+function state(): Changes {
+  const holder = globalThis as unknown as Record<symbol, Changes | undefined>;
+  holder[GLOBAL_KEY] ??= { generation: 0, credentialGeneration: 0, retiredListeners: new Set() };
   return holder[GLOBAL_KEY];
 }
 
@@ -31,6 +32,14 @@ export function noteWorkflowChange(): void {
 
 export function workflowChangeGeneration(): number {
   return state().generation;
+}
+
+export function noteCredentialChange(): void {
+  state().credentialGeneration += 1;
+}
+
+export function credentialChangeGeneration(): number {
+  return state().credentialGeneration;
 }
 
 /** A workflow was deactivated or deleted: tell the listeners (each one's error is its own; it is reported, not thrown). */
