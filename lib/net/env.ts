@@ -1,5 +1,6 @@
 /**
- * The environment variables that shape outbound HTTP, read at call time (never cached at import), validated with zod.
+ * The environment variables that shape outbound HTTP, read at call time (never cached at import), validated with zod
+ * (the parse of the last value read is remembered).
  */
 import { z } from "zod";
 import { EnvironmentVariableError } from "../errors";
@@ -24,10 +25,21 @@ export interface NetEnvironment {
 
 /** Reads the network settings from `environment` (default `process.env`). Throws `EnvironmentVariableError` on a bad value. */
 export function readNetEnvironment(environment: NodeJS.ProcessEnv = process.env): NetEnvironment {
-  const parsed = netEnvironmentSchema.safeParse({ [ALLOW_PRIVATE_NETWORK_VARIABLE]: environment[ALLOW_PRIVATE_NETWORK_VARIABLE] });
+  const raw = environment[ALLOW_PRIVATE_NETWORK_VARIABLE];
+  // Every outbound request reads it: the last value's parse is remembered (the variable is still read each time).
+  if (lastRead && lastRead.raw === raw) return { ...lastRead.value };
+  const value = parseNetEnvironment(raw);
+  lastRead = { raw, value };
+  return { ...value };
+}
+
+let lastRead: { raw: string | undefined; value: NetEnvironment } | undefined;
+
+function parseNetEnvironment(raw: string | undefined): NetEnvironment {
+  const parsed = netEnvironmentSchema.safeParse({ [ALLOW_PRIVATE_NETWORK_VARIABLE]: raw });
   if (!parsed.success) {
     throw new EnvironmentVariableError(
-      `${ALLOW_PRIVATE_NETWORK_VARIABLE} must be true or false (got "${environment[ALLOW_PRIVATE_NETWORK_VARIABLE]}")`,
+      `${ALLOW_PRIVATE_NETWORK_VARIABLE} must be true or false (got "${raw}")`,
       { variable: ALLOW_PRIVATE_NETWORK_VARIABLE },
       { cause: parsed.error },
     );
