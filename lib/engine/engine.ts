@@ -12,9 +12,10 @@ import {
   extendLease,
   getExecution,
   updateExecutionStatus,
+  updateExecutionStatusWith,
 } from "@/lib/db/queries/executions";
 import { resolveNodeCredential } from "@/lib/credentials/resolve";
-import { clearNodeRunOutputs, nodeRunsInsertStatement } from "@/lib/db/queries/node-runs";
+import { clearNodeRunOutputs, nodeRunsInsertCte } from "@/lib/db/queries/node-runs";
 import { getWorkflow } from "@/lib/db/queries/workflows";
 import { DEFAULT_WORKSPACE_ID, type Execution } from "@/lib/db/schema";
 import { ExecutionStateError, ExecutionTimeoutError, HetumindError, NodeExecutionError, NotFoundError } from "@/lib/errors";
@@ -26,7 +27,7 @@ import { toItems, type Item, type JsonValue } from "@/lib/workflow/items";
 import type { NodeRegistry, PauseRequest, ResumeValue, WorkflowReference } from "@/lib/workflow/node-definition";
 import type { Workflow } from "@/lib/workflow/schema";
 import { SegmentCheckpointSaver } from "./checkpointer/segment-checkpoint-saver";
-import { withSubThreadsDeleted } from "./checkpointer/statements";
+import { deleteSubThreadsStatement, subThreadDeletions } from "./checkpointer/statements";
 import { compileWorkflowCached, type CompiledWorkflow } from "./compiled-workflow";
 import type { ExecutionGraph } from "./compile";
 import { isGraphInterrupt } from "./graph-interrupt";
@@ -414,18 +415,21 @@ export class Engine {
     // The agents' threads of this execution (`<id>/...`) go with its end: they only serve a re-run of their node.
     const subThreads = this.checkpointer.takeSubThreads(execution.id);
     const runs = first ? (keepOutputs ? first.runs : first.runs.map((run) => ({ ...run, output: null }))) : [];
-    if (first?.deferred) await this.finishedWriter.write({ execution: first.deferred, end, runs });
-    else {
+    if (first?.deferred) {
+      await this.finishedWriter.write({ execution: first.deferred, end, runs });
+      if (subThreads) await this.db.execute(deleteSubThreadsStatement(execution.id));
+    } else if (first) {
+      // The end, the first segment's node runs and the agents' threads' deletion: one statement.
+      await updateExecutionStatusWith(this.db, { ...base, ...end }, (moved) => [
+        ...(subThreads ? subThreadDeletions(execution.id, moved) : []),
+        ...(runs.length > 0 ? [nodeRunsInsertCte({ ...base, runs }, moved)] : []),
+      ]);
+    } else {
       await updateExecutionStatus(this.db, { ...base, ...end });
-      if (!first) {
-        if (!keepOutputs) await clearNodeRunOutputs(this.db, execution.workspaceId, execution.id);
-        await this.checkpointer.pruneThread(execution.id);
-      }
+      if (!keepOutputs) await clearNodeRunOutputs(this.db, execution.workspaceId, execution.id);
+      await this.checkpointer.pruneThread(execution.id);
+      if (subThreads) await this.db.execute(deleteSubThreadsStatement(execution.id));
     }
-    // Node runs still to write (a first segment's) carry the deletion in their statement; otherwise it is one of its own.
-    const insert = runs.length > 0 && !first?.deferred ? nodeRunsInsertStatement({ ...base, runs }) : undefined;
-    if (insert) await this.db.execute(subThreads ? withSubThreadsDeleted(execution.id, insert) : insert);
-    else if (subThreads) await this.db.execute(withSubThreadsDeleted(execution.id));
     if (state.failed) {
       if (status === "failed") await this.afterFailure(execution, state.failed, state.lastNode);
       return { status: status === "cancelled" ? "cancelled" : "failed", executionId: execution.id, error: state.failed };

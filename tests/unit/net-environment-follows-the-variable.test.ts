@@ -4,7 +4,7 @@ import { ALLOW_PRIVATE_NETWORK_VARIABLE, readNetEnvironment } from "@/lib/net/en
 
 describe("readNetEnvironment", () => {
   it("follows the variable from one call to the next, and refuses a bad value every time it is read", () => {
-    const env: NodeJS.ProcessEnv = {};
+    const env = {} as NodeJS.ProcessEnv;
     expect(readNetEnvironment(env)).toEqual({ allowPrivateNetwork: false });
     env[ALLOW_PRIVATE_NETWORK_VARIABLE] = "TRUE ";
     expect(readNetEnvironment(env)).toEqual({ allowPrivateNetwork: true });
@@ -17,7 +17,8 @@ describe("readNetEnvironment", () => {
   });
 
   it("hands out a copy: a caller changing its answer changes no later answer", () => {
-    const env: NodeJS.ProcessEnv = { [ALLOW_PRIVATE_NETWORK_VARIABLE]: "false" };
+    const env = {} as NodeJS.ProcessEnv;
+    env[ALLOW_PRIVATE_NETWORK_VARIABLE] = "false";
     const first = readNetEnvironment(env);
     first.allowPrivateNetwork = true;
     expect(readNetEnvironment(env)).toEqual({ allowPrivateNetwork: false });

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, getTableColumns, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
-import type { Database } from "../client";
+import { type Database, queryRows } from "../client";
 import {
   type Execution,
   type ExecutionStatus,
@@ -217,12 +217,31 @@ export interface UpdateExecutionStatusInput {
  * LeaseLostError, or ExecutionStateError (a transition that is not allowed, e.g. from a finished status).
  */
 export async function updateExecutionStatus(db: Database, input: UpdateExecutionStatusInput): Promise<ExecutionWithoutSnapshot> {
+  const [row] = await executionStatusUpdate(db, input).returning(withoutSnapshot);
+  if (row) return row;
+  throw await explainRefusal(db, input.workspaceId, input.executionId, input.workerId, `move to ${input.status}`);
+}
+
+/**
+ * updateExecutionStatus and more in one statement: `alongside(moved)` gives data-modifying CTEs (`name as (...)`) that
+ * run in the same statement, each taking effect only where the condition `moved` (the execution did move) holds. Throws
+ * like updateExecutionStatus when it may not move.
+ */
+export async function updateExecutionStatusWith(db: Database, input: UpdateExecutionStatusInput, alongside: (moved: SQL) => SQL[]): Promise<void> {
+  const update = executionStatusUpdate(db, input).returning({ id: executions.id });
+  const ctes = [sql`moved as (${update.getSQL()})`, ...alongside(sql`exists (select 1 from moved)`)];
+  const rows = await queryRows<{ moved: number }>(db, sql`with ${sql.join(ctes, sql`, `)} select count(*)::int as moved from moved`);
+  if (rows[0]?.moved === 1) return;
+  throw await explainRefusal(db, input.workspaceId, input.executionId, input.workerId, `move to ${input.status}`);
+}
+
+function executionStatusUpdate(db: Database, input: UpdateExecutionStatusInput) {
   const allowedFrom = (input.from ?? statusesThatMayMoveTo(input.status)).filter((status) =>
     EXECUTION_TRANSITIONS[status].includes(input.status),
   );
   const finished = (FINISHED_EXECUTION_STATUSES as readonly ExecutionStatus[]).includes(input.status);
   const releasesLease = finished || input.status === "waiting" || input.status === "queued";
-  const [row] = await db
+  return db
     .update(executions)
     .set({
       status: input.status,
@@ -241,10 +260,7 @@ export async function updateExecutionStatus(db: Database, input: UpdateExecution
         allowedFrom.length > 0 ? inArray(executions.status, allowedFrom) : sql`false`,
         input.workerId !== undefined ? eq(executions.lockedBy, input.workerId) : undefined,
       ),
-    )
-    .returning(withoutSnapshot);
-  if (row) return row;
-  throw await explainRefusal(db, input.workspaceId, input.executionId, input.workerId, `move to ${input.status}`);
+    );
 }
 
 function statusesThatMayMoveTo(target: ExecutionStatus): ExecutionStatus[] {

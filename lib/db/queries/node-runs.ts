@@ -37,7 +37,20 @@ export interface NodeRunBatchInput {
 
 /** One `node_run_batches` row per batch, all in one INSERT. */
 export function nodeRunBatchesInsertStatement(batches: readonly NodeRunBatchInput[]): SQL {
-  const rows = batches.map((input) => {
+  return sql`insert into ${nodeRunBatches} (${sql.identifier("execution_id")}, ${sql.identifier("workspace_id")}, ${sql.identifier("runs")}) values ${sql.join(batchRows(batches), sql`, `)}`;
+}
+
+/**
+ * The node runs of one execution as a CTE of another statement (`node_runs_written as (...)`), written only when
+ * `condition` holds (e.g. `exists (select 1 from moved)`, lib/db/queries/executions.ts updateExecutionStatusWith).
+ */
+export function nodeRunsInsertCte(input: NodeRunBatchInput, condition: SQL): SQL {
+  const [row] = batchRows([input]);
+  return sql`node_runs_written as (insert into ${nodeRunBatches} (${sql.identifier("execution_id")}, ${sql.identifier("workspace_id")}, ${sql.identifier("runs")}) select * from (values ${row}) as batch where ${condition})`;
+}
+
+function batchRows(batches: readonly NodeRunBatchInput[]): SQL[] {
+  return batches.map((input) => {
     const runs = input.runs.map((run) => ({
       nodeName: run.nodeName,
       nodeType: run.nodeType,
@@ -57,7 +70,6 @@ export function nodeRunBatchesInsertStatement(batches: readonly NodeRunBatchInpu
     // The JSON text goes in as one text parameter cast to json: drizzle's json column mapping costs as much again.
     return sql`(${input.executionId}, ${input.workspaceId}, ${JSON.stringify(runs)}::json)`;
   });
-  return sql`insert into ${nodeRunBatches} (${sql.identifier("execution_id")}, ${sql.identifier("workspace_id")}, ${sql.identifier("runs")}) values ${sql.join(rows, sql`, `)}`;
 }
 
 /** Writes the node runs of one segment as one row: one statement, one JSON parameter. */

@@ -178,18 +178,32 @@ export function deleteThreadStatement(threadId: string): SQL {
 }
 
 /**
- * `statement` preceded by the deletion of every sub-thread of an execution (`<executionId>/...`: its agents' threads,
- * agents/run-agent.ts), matched as the key range `[id + "/", id + "0")` so that the primary keys' index serves it, in
- * the same statement. Data-modifying CTEs run whether or not the statement reads them.
+ * Deletes every sub-thread of an execution (`<executionId>/...`: its agents' threads, agents/run-agent.ts), matched as
+ * the key range `[id + "/", id + "0")` so that the primary keys' index serves it, in one statement.
  */
-export function withSubThreadsDeleted(executionId: string, statement?: SQL): SQL {
-  const from = `${executionId}/`;
-  const to = `${executionId}0`;
-  const deletes = sql`with deleted_sub_writes as (delete from checkpoint_writes where thread_id >= ${from} and thread_id < ${to}),
-    deleted_sub_blobs as (delete from checkpoint_blobs where thread_id >= ${from} and thread_id < ${to})`;
-  return statement
-    ? sql`${deletes}, deleted_sub_checkpoints as (delete from checkpoints where thread_id >= ${from} and thread_id < ${to}) ${statement}`
-    : sql`${deletes} delete from checkpoints where thread_id >= ${from} and thread_id < ${to}`;
+export function deleteSubThreadsStatement(executionId: string): SQL {
+  const [writes, blobs] = subThreadDeletions(executionId);
+  return sql`with ${writes}, ${blobs} ${subThreadCheckpointsDelete(executionId)}`;
+}
+
+/** The deletions of deleteSubThreadsStatement as CTEs of another statement, where `condition` holds (default: always). */
+export function subThreadDeletions(executionId: string, condition: SQL = sql`true`): SQL[] {
+  const { from, to } = subThreadRange(executionId);
+  return [
+    sql`deleted_sub_writes as (delete from checkpoint_writes where thread_id >= ${from} and thread_id < ${to} and ${condition})`,
+    sql`deleted_sub_blobs as (delete from checkpoint_blobs where thread_id >= ${from} and thread_id < ${to} and ${condition})`,
+    sql`deleted_sub_checkpoints as (${subThreadCheckpointsDelete(executionId, condition)})`,
+  ];
+}
+
+function subThreadCheckpointsDelete(executionId: string, condition: SQL = sql`true`): SQL {
+  const { from, to } = subThreadRange(executionId);
+  return sql`delete from checkpoints where thread_id >= ${from} and thread_id < ${to} and ${condition}`;
+}
+
+/** `<id>/...`: the threads of an execution's agents, as a primary-key range. */
+function subThreadRange(executionId: string): { from: string; to: string } {
+  return { from: `${executionId}/`, to: `${executionId}0` };
 }
 
 /**
