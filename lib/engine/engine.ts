@@ -168,6 +168,8 @@ export class Engine {
       claim: request.queue ? undefined : { workerId: this.workerId, leaseMs: this.leaseMs },
     };
     if (request.deferRecord && !request.queue && compiled.sideEffectNodes + compiled.pauseNodes === 0) {
+      // Executions recorded when they end wait here while the database is behind with recording them.
+      await this.finishedWriter.admit();
       const execution = pendingExecution({ ...record, claim: { workerId: this.workerId, leaseMs: this.leaseMs } });
       this.fresh.set(execution.id, { compiled, deferred: record });
       return execution;

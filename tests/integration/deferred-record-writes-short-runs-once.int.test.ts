@@ -3,6 +3,8 @@ import { sql } from "drizzle-orm";
 import { queryRows } from "@/lib/db/client";
 import { getExecution } from "@/lib/db/queries/executions";
 import { DEFAULT_WORKSPACE_ID } from "@/lib/db/schema";
+import { FinishedExecutionWriter } from "@/lib/engine/finished-execution-writer";
+import { pendingExecution } from "@/lib/db/queries/executions";
 import { createTestEngine, jsonOf, workflowOf, type TestEngine } from "../helpers/engine";
 
 let testEngine: TestEngine;
@@ -92,6 +94,31 @@ describe("executions recorded when they end (deferRecord)", () => {
       expect(jsonOf(outcome)).toEqual([{ i, tag: `x${i}` }]);
       expect((await getExecution(testEngine.database.db, DEFAULT_WORKSPACE_ID, outcome.executionId))?.status).toBe("succeeded");
       expect(await count("node_runs", outcome.executionId)).toBe(2);
+    }
+  });
+
+  it("holds new deferred executions back while too many wait for their write, and lets them go once the writes catch up", async () => {
+    const writer = new FinishedExecutionWriter(testEngine.database.db, 200, 3);
+    const record = (n: number) => ({
+      execution: pendingExecution({ workspaceId: DEFAULT_WORKSPACE_ID, workflowSnapshot: workflowOf([], []), mode: "trigger", input: { n }, claim: { workerId: "w", leaseMs: 60_000 } }),
+      end: { status: "succeeded" as const, output: [{ n }] },
+      runs: [],
+    });
+    await writer.admit(); // room: at once
+    const written = [1, 2, 3].map((n) => record(n));
+    const writes = written.map((entry) => writer.write(entry));
+    expect(writer.pending).toBe(3);
+    let admitted = false;
+    const admission = writer.admit().then(() => (admitted = true));
+    // The writes start on the next turn of the event loop: until they have caught up, the admission waits.
+    for (let tick = 0; tick < 5; tick++) await Promise.resolve();
+    expect(admitted).toBe(false);
+    await Promise.all(writes);
+    await admission;
+    expect(admitted).toBe(true);
+    expect(writer.pending).toBe(0);
+    for (const entry of written) {
+      expect(await getExecution(testEngine.database.db, DEFAULT_WORKSPACE_ID, entry.execution.id)).toMatchObject({ status: "succeeded" });
     }
   });
 });
