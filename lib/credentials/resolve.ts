@@ -1,5 +1,5 @@
 /** What the engine's `context.getCredential(type)` does: finds the node's reference, loads and decrypts it. */
-import { credentialChangeGeneration } from "@/lib/db/changes";
+import { changeGeneration } from "@/lib/db/changes";
 import type { Database } from "@/lib/db/client";
 import { LookupCache } from "@/lib/db/lookup-cache";
 import { type DecryptedCredential, getCredentialData } from "@/lib/db/queries/credentials";
@@ -21,7 +21,7 @@ export interface CredentialUser {
  * query or decryption. Dropped at once when this process writes a credential (lib/db/queries/credentials.ts). Held in
  * memory only, like every credential a run uses; never logged.
  */
-const decrypted = new LookupCache<DecryptedCredential | undefined>(credentialChangeGeneration);
+const decrypted = new LookupCache<DecryptedCredential | undefined>(() => changeGeneration("credentials"));
 
 export async function resolveNodeCredential(
   db: Database,

@@ -12,9 +12,11 @@ import { createLogger } from "../log";
 
 type RetiredListener = (workflowId: string) => void;
 
+/** What a counter covers: "workflows" is workflows and their webhook routes. */
+export type ChangeKind = "workflows" | "credentials";
+
 interface Changes {
-  generation: number;
-  credentialGeneration: number;
+  generations: Record<ChangeKind, number>;
   retiredListeners: Set<RetiredListener>;
 }
 
@@ -22,24 +24,25 @@ const GLOBAL_KEY = Symbol.for("hetumind.db-changes");
 
 function state(): Changes {
   const holder = globalThis as unknown as Record<symbol, Changes | undefined>;
-  holder[GLOBAL_KEY] ??= { generation: 0, credentialGeneration: 0, retiredListeners: new Set() };
+  holder[GLOBAL_KEY] ??= { generations: { workflows: 0, credentials: 0 }, retiredListeners: new Set() };
   return holder[GLOBAL_KEY];
 }
 
-export function noteWorkflowChange(): void {
-  state().generation += 1;
+export function changeGeneration(kind: ChangeKind): number {
+  return state().generations[kind];
 }
 
-export function workflowChangeGeneration(): number {
-  return state().generation;
-}
-
-export function noteCredentialChange(): void {
-  state().credentialGeneration += 1;
-}
-
-export function credentialChangeGeneration(): number {
-  return state().credentialGeneration;
+/**
+ * Runs a write to `kind`, moving its counter before the write starts and after it ends: a cached read that overlaps the
+ * write (lib/db/lookup-cache.ts keeps a value only if the counter did not move while it was read) is not kept.
+ */
+export async function changing<T>(kind: ChangeKind, write: () => Promise<T>): Promise<T> {
+  state().generations[kind] += 1;
+  try {
+    return await write();
+  } finally {
+    state().generations[kind] += 1;
+  }
 }
 
 /** A workflow was deactivated or deleted: tell the listeners (each one's error is its own; it is reported, not thrown). */

@@ -19,7 +19,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { authenticateRequest } from "@/lib/auth/authenticate";
 import { ForbiddenError, UnauthenticatedError } from "@/lib/auth/errors";
-import { workflowChangeGeneration } from "@/lib/db/changes";
+import { changeGeneration } from "@/lib/db/changes";
 import type { Database } from "@/lib/db/client";
 import { LookupCache } from "@/lib/db/lookup-cache";
 import { loadChatTurns } from "@/lib/db/queries/chat-memory";
@@ -86,7 +86,7 @@ interface ChatTarget {
 }
 
 /** Chat targets by workflow id: a chat's messages cost no workflow query while it goes on (lib/db/lookup-cache.ts). */
-const targets = new LookupCache<ChatTarget>(workflowChangeGeneration);
+const targets = new LookupCache<ChatTarget>(() => changeGeneration("workflows"));
 
 function loadTarget(db: Database, workflowId: string): Promise<ChatTarget> {
   if (workflowId.length > 200 || workflowId.includes("\u0000")) throw new ChatNotFoundError(workflowId.slice(0, 200), "unknown workflow");

@@ -7,7 +7,7 @@
  * node with the item `{ headers, params, query, body }` and the answer follows the node's `responseMode`.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { workflowChangeGeneration } from "@/lib/db/changes";
+import { changeGeneration } from "@/lib/db/changes";
 import type { Database } from "@/lib/db/client";
 import { LookupCache } from "@/lib/db/lookup-cache";
 import { getParameterizedWebhookRoutes, getWebhookRoutesByPath } from "@/lib/db/queries/webhook-routes";
@@ -112,7 +112,7 @@ function pick(candidates: Candidate[], method: string): { chosen?: Candidate; al
   return { chosen: candidates.find((candidate) => candidate.method === method), allowed: [...new Set(candidates.map((candidate) => candidate.method))] };
 }
 
-const productionLookups = new LookupCache<Lookup>(workflowChangeGeneration);
+const productionLookups = new LookupCache<Lookup>(() => changeGeneration("workflows"));
 
 /** The active workflow and node that answer `method path`, from the cache when this process has seen it lately. */
 function lookupProduction(db: Database, path: string, method: string): Promise<Lookup> {

@@ -10,7 +10,7 @@ import { type CredentialData, type CredentialPublic, redactCredential, validateC
 import { CredentialError } from "../../credentials/errors";
 import { NotFoundError } from "../../errors";
 import { decryptJson, encryptJson, getEncryptionKey } from "../../secrets";
-import { noteCredentialChange } from "../changes";
+import { changing } from "../changes";
 import type { Database } from "../client";
 import { type CredentialRow, credentials } from "../schema-platform";
 
@@ -88,26 +88,13 @@ export async function createCredential(db: Database, input: CreateCredentialInpu
   const data = validateCredentialData(input.type, input.data);
   const key = options.key ?? getEncryptionKey();
   const id = input.id ?? randomUUID();
-  const [row] = await changingCredentials(() =>
+  const [row] = await changing("credentials", () =>
     db
       .insert(credentials)
       .values({ id, workspaceId: input.workspaceId, name, type: input.type, dataEncrypted: encryptJson(data, key, associatedData(input.workspaceId, id)) })
       .returning(),
   );
   return redactCredential(row, data);
-}
-
-/**
- * Runs a write to credentials, telling in-process caches of decrypted credentials (lib/credentials/resolve.ts) before
- * it starts and after it ends: a read that overlaps the write is not kept.
- */
-async function changingCredentials<T>(write: () => Promise<T>): Promise<T> {
-  noteCredentialChange();
-  try {
-    return await write();
-  } finally {
-    noteCredentialChange();
-  }
 }
 
 /** `{ set: true }` or `{ set: false }` as a public view shows a secret field: sent back, it means "leave it as stored". */
@@ -123,7 +110,7 @@ export async function updateCredential(
   options: CredentialKeyOption = {},
 ): Promise<CredentialPublic> {
   const key = options.key ?? getEncryptionKey();
-  return changingCredentials(() => db.transaction(async (tx) => {
+  return changing("credentials", () => db.transaction(async (tx) => {
     const [row] = await tx
       .select()
       .from(credentials)
@@ -192,7 +179,7 @@ export async function listCredentials(
 }
 
 export async function deleteCredential(db: Database, workspaceId: string, id: string): Promise<boolean> {
-  const deleted = await changingCredentials(() =>
+  const deleted = await changing("credentials", () =>
     db
       .delete(credentials)
       .where(and(eq(credentials.workspaceId, workspaceId), eq(credentials.id, id)))

@@ -1,7 +1,7 @@
 /** The (method, path) routes active workflows listen on (lib/triggers). The primary key makes a clash a conflict. */
 import { and, eq, like } from "drizzle-orm";
 import type { Database } from "../client";
-import { noteWorkflowChange } from "../changes";
+import { changing } from "../changes";
 import { type WebhookRoute, webhookRoutes } from "../schema-platform";
 
 export interface WebhookRouteInput {
@@ -14,9 +14,10 @@ export interface WebhookRouteInput {
 
 /** Inserts the routes that are free; returns the ones another row already holds (nothing is inserted for them). */
 export async function insertWebhookRoutes(db: Database, routes: WebhookRouteInput[]): Promise<WebhookRouteInput[]> {
-  noteWorkflowChange();
   if (routes.length === 0) return [];
-  const inserted = await db.insert(webhookRoutes).values(routes).onConflictDoNothing().returning({ method: webhookRoutes.method, path: webhookRoutes.path });
+  const inserted = await changing("workflows", () =>
+    db.insert(webhookRoutes).values(routes).onConflictDoNothing().returning({ method: webhookRoutes.method, path: webhookRoutes.path }),
+  );
   const done = new Set(inserted.map((route) => `${route.method} ${route.path}`));
   return routes.filter((route) => !done.has(`${route.method} ${route.path}`));
 }
@@ -48,10 +49,11 @@ export function listWebhookRoutes(db: Database, workspaceId: string, workflowId:
 }
 
 export async function deleteWebhookRoutes(db: Database, workspaceId: string, workflowId: string): Promise<number> {
-  noteWorkflowChange();
-  const deleted = await db
-    .delete(webhookRoutes)
-    .where(and(eq(webhookRoutes.workspaceId, workspaceId), eq(webhookRoutes.workflowId, workflowId)))
-    .returning({ path: webhookRoutes.path });
+  const deleted = await changing("workflows", () =>
+    db
+      .delete(webhookRoutes)
+      .where(and(eq(webhookRoutes.workspaceId, workspaceId), eq(webhookRoutes.workflowId, workflowId)))
+      .returning({ path: webhookRoutes.path }),
+  );
   return deleted.length;
 }

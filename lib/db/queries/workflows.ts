@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { and, desc, eq, getTableColumns, ilike, sql } from "drizzle-orm";
 import { NotFoundError } from "../../errors";
 import type { Database } from "../client";
-import { noteWorkflowChange, noteWorkflowRetired } from "../changes";
+import { changing, noteWorkflowRetired } from "../changes";
 import { type WorkflowRow, workflows } from "../schema";
 
 export interface SaveWorkflowInput {
@@ -16,18 +16,19 @@ export interface SaveWorkflowInput {
 }
 
 export async function createWorkflow(db: Database, input: SaveWorkflowInput): Promise<WorkflowRow> {
-  noteWorkflowChange();
-  const [row] = await db
-    .insert(workflows)
-    .values({
-      id: input.id ?? randomUUID(),
-      workspaceId: input.workspaceId,
-      name: input.name,
-      definition: input.definition,
-      active: input.active ?? false,
-      versionId: randomUUID(),
-    })
-    .returning();
+  const [row] = await changing("workflows", () =>
+    db
+      .insert(workflows)
+      .values({
+        id: input.id ?? randomUUID(),
+        workspaceId: input.workspaceId,
+        name: input.name,
+        definition: input.definition,
+        active: input.active ?? false,
+        versionId: randomUUID(),
+      })
+      .returning(),
+  );
   return row;
 }
 
@@ -36,29 +37,30 @@ export async function createWorkflow(db: Database, input: SaveWorkflowInput): Pr
  * exists in another workspace is not touched: NotFoundError.
  */
 export async function upsertWorkflow(db: Database, input: SaveWorkflowInput & { id: string }): Promise<WorkflowRow> {
-  noteWorkflowChange();
-  const [row] = await db
-    .insert(workflows)
-    .values({
-      id: input.id,
-      workspaceId: input.workspaceId,
-      name: input.name,
-      definition: input.definition,
-      active: input.active ?? false,
-      versionId: randomUUID(),
-    })
-    .onConflictDoUpdate({
-      target: workflows.id,
-      set: {
-        name: sql`excluded.name`,
-        definition: sql`excluded.definition`,
-        ...(input.active === undefined ? {} : { active: sql`excluded.active` }),
-        versionId: sql`excluded.version_id`,
-        updatedAt: sql`now()`,
-      },
-      setWhere: eq(workflows.workspaceId, input.workspaceId),
-    })
-    .returning();
+  const [row] = await changing("workflows", () =>
+    db
+      .insert(workflows)
+      .values({
+        id: input.id,
+        workspaceId: input.workspaceId,
+        name: input.name,
+        definition: input.definition,
+        active: input.active ?? false,
+        versionId: randomUUID(),
+      })
+      .onConflictDoUpdate({
+        target: workflows.id,
+        set: {
+          name: sql`excluded.name`,
+          definition: sql`excluded.definition`,
+          ...(input.active === undefined ? {} : { active: sql`excluded.active` }),
+          versionId: sql`excluded.version_id`,
+          updatedAt: sql`now()`,
+        },
+        setWhere: eq(workflows.workspaceId, input.workspaceId),
+      })
+      .returning(),
+  );
   if (!row) throw new NotFoundError("Workflow", input.id, { workspaceId: input.workspaceId });
   return row;
 }
@@ -95,12 +97,13 @@ export async function setWorkflowActive(
   workflowId: string,
   active: boolean,
 ): Promise<WorkflowRow> {
-  noteWorkflowChange();
-  const [row] = await db
-    .update(workflows)
-    .set({ active, updatedAt: sql`now()` })
-    .where(and(eq(workflows.workspaceId, workspaceId), eq(workflows.id, workflowId)))
-    .returning();
+  const [row] = await changing("workflows", () =>
+    db
+      .update(workflows)
+      .set({ active, updatedAt: sql`now()` })
+      .where(and(eq(workflows.workspaceId, workspaceId), eq(workflows.id, workflowId)))
+      .returning(),
+  );
   if (!row) throw new NotFoundError("Workflow", workflowId, { workspaceId });
   if (!active) noteWorkflowRetired(workflowId);
   return row;
@@ -108,11 +111,12 @@ export async function setWorkflowActive(
 
 /** Returns whether a workflow was deleted. Its executions stay (they keep their snapshot); `workflow_id` becomes null. */
 export async function deleteWorkflow(db: Database, workspaceId: string, workflowId: string): Promise<boolean> {
-  noteWorkflowChange();
-  const deleted = await db
-    .delete(workflows)
-    .where(and(eq(workflows.workspaceId, workspaceId), eq(workflows.id, workflowId)))
-    .returning({ id: workflows.id });
+  const deleted = await changing("workflows", () =>
+    db
+      .delete(workflows)
+      .where(and(eq(workflows.workspaceId, workspaceId), eq(workflows.id, workflowId)))
+      .returning({ id: workflows.id }),
+  );
   if (deleted.length > 0) noteWorkflowRetired(workflowId);
   return deleted.length > 0;
 }
@@ -162,17 +166,18 @@ export async function updateWorkflowIfVersion(
   db: Database,
   input: { workspaceId: string; id: string; name: string; definition: Record<string, unknown>; expectedVersionId?: string },
 ): Promise<WorkflowRow | undefined> {
-  noteWorkflowChange();
-  const [row] = await db
-    .update(workflows)
-    .set({ name: input.name, definition: input.definition, versionId: randomUUID(), updatedAt: sql`now()` })
-    .where(
-      and(
-        eq(workflows.workspaceId, input.workspaceId),
-        eq(workflows.id, input.id),
-        input.expectedVersionId === undefined ? undefined : eq(workflows.versionId, input.expectedVersionId),
-      ),
-    )
-    .returning();
+  const [row] = await changing("workflows", () =>
+    db
+      .update(workflows)
+      .set({ name: input.name, definition: input.definition, versionId: randomUUID(), updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(workflows.workspaceId, input.workspaceId),
+          eq(workflows.id, input.id),
+          input.expectedVersionId === undefined ? undefined : eq(workflows.versionId, input.expectedVersionId),
+        ),
+      )
+      .returning(),
+  );
   return row;
 }
