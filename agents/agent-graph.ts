@@ -63,7 +63,15 @@ export interface AgentGraphOptions {
   onToolResult?(result: { toolCallId: string; toolName: string; ok: boolean; output: JsonValue }): void;
 }
 
-export function buildAgentGraph(options: AgentGraphOptions, checkpointer: BaseCheckpointSaver) {
+/** What the agent's graph is made of: its two steps and the route after a model step. */
+export interface AgentSteps {
+  model(state: AgentStateValues): Promise<Partial<AgentStateValues>>;
+  tools(state: AgentStateValues): Promise<Partial<AgentStateValues>>;
+  /** Where to go after a model step, given the state with that step's update applied. */
+  afterModel(state: AgentStateValues): "tools" | "model" | typeof END;
+}
+
+export function agentSteps(options: AgentGraphOptions): AgentSteps {
   const system = options.parser ? withFormatInstructions(options.system, options.parser) : options.system;
   const offered = options.tools.map(({ name, description, inputSchema }) => ({ name, description, inputSchema }));
 
@@ -107,11 +115,16 @@ export function buildAgentGraph(options: AgentGraphOptions, checkpointer: BaseCh
     return state.pending.length > 0 ? "tools" : "model";
   };
 
+  return { model: modelStep, tools: toolsStep, afterModel };
+}
+
+/** The steps as a LangGraph graph. Changing its shape means changing agent-stepper.ts, which writes its checkpoints. */
+export function buildAgentGraph(steps: AgentSteps, checkpointer: BaseCheckpointSaver) {
   return new StateGraph(AgentState)
-    .addNode("model", modelStep)
-    .addNode("tools", toolsStep)
+    .addNode("model", steps.model)
+    .addNode("tools", steps.tools)
     .addEdge(START, "model")
-    .addConditionalEdges("model", afterModel, ["tools", "model", END])
+    .addConditionalEdges("model", steps.afterModel, ["tools", "model", END])
     .addEdge("tools", "model")
     .compile({ checkpointer });
 }

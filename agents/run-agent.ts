@@ -6,11 +6,11 @@
  * returns its result without any call.
  */
 import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
-import type { RunnableConfig } from "@langchain/core/runnables";
-import type { BaseCheckpointSaver, ChannelVersions, Checkpoint, CheckpointMetadata, PendingWrite } from "@langchain/langgraph-checkpoint";
+import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { ModelMessage } from "ai";
 import { HetumindError } from "@/lib/errors";
-import { buildAgentGraph, type AgentGraphOptions, type AgentStateValues } from "./agent-graph";
+import { agentSteps, buildAgentGraph, type AgentGraphOptions, type AgentStateValues } from "./agent-graph";
+import { stepNewAgentThread } from "./agent-stepper";
 
 export class AgentRunError extends HetumindError {
   constructor(code: string, message: string, fields: { node: string; modelCalls: number }) {
@@ -34,49 +34,6 @@ export interface AgentRunResult {
   ran: boolean;
 }
 
-/**
- * The saver as the graph sees it for one run on a thread known to be new (runAgent read it, or the engine knows it is:
- * `isNew`; nobody else writes an agent's thread: the execution's lease is held):
- * - LangGraph's own first read of the thread is answered "nothing yet" without a query;
- * - its first two checkpoints (step -1, the input; step 0, the input applied, before the first model call) and the
- *   writes before them are not stored. They hold nothing but the start (the memory's history and the prompt), which
- *   runAgent rebuilds when it finds no checkpoint: a run stopped before its first model call answered starts again
- *   from the start either way. The first stored checkpoint is the one after the first model call.
- */
-function knownNewThread(saver: BaseCheckpointSaver, threadId: string): BaseCheckpointSaver {
-  let firstRead = true;
-  let stored = false;
-  const ownThread = (config: RunnableConfig) => config.configurable?.thread_id === threadId && !config.configurable?.checkpoint_ns;
-  return new Proxy(saver, {
-    get(target, property) {
-      if (property === "getTuple" && firstRead) {
-        return async (config: RunnableConfig) => {
-          firstRead = false;
-          if (ownThread(config) && !config.configurable?.checkpoint_id) return undefined;
-          return target.getTuple(config);
-        };
-      }
-      if (property === "put") {
-        return async (config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, versions: ChannelVersions) => {
-          if (!stored && ownThread(config) && metadata.step <= 0) {
-            return { configurable: { thread_id: threadId, checkpoint_ns: "", checkpoint_id: checkpoint.id } };
-          }
-          stored = true;
-          return target.put(config, checkpoint, metadata, versions);
-        };
-      }
-      if (property === "putWrites") {
-        return async (config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string) => {
-          if (!stored && ownThread(config)) return;
-          return target.putWrites(config, writes, taskId, taskPath);
-        };
-      }
-      const value = Reflect.get(target, property, target) as unknown;
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
-
 export async function runAgent(request: AgentRunRequest): Promise<AgentRunResult> {
   const config = {
     configurable: { thread_id: request.threadId },
@@ -86,14 +43,19 @@ export async function runAgent(request: AgentRunRequest): Promise<AgentRunResult
     signal: request.signal,
   };
   const existing = request.isNew ? undefined : await request.checkpointer.getTuple({ configurable: { thread_id: request.threadId } });
-  const graph = buildAgentGraph(request, existing ? request.checkpointer : knownNewThread(request.checkpointer, request.threadId));
+  const steps = agentSteps(request);
   let ran = true;
   let state: AgentStateValues;
-  // Outside the segment's LangGraph context: the agent is a graph of its own (its own thread and checkpoints), not a
-  // nested subgraph of the execution graph, whose checkpoint namespace and interrupts it must not share.
-  const run = () =>
-    AsyncLocalStorageProviderSingleton.getInstance().run(undefined, async () => {
-      if (!existing) return (await graph.invoke({ messages: await request.initialMessages() }, config)) as AgentStateValues;
+  // A new thread is stepped outside LangGraph, writing the checkpoints LangGraph would (agent-stepper.ts); a thread
+  // with checkpoints is resumed by LangGraph. Outside the segment's LangGraph context either way: the agent is a graph
+  // of its own (its own thread and checkpoints), not a nested subgraph of the execution graph, whose checkpoint
+  // namespace and interrupts it must not share.
+  const run = async (): Promise<AgentStateValues> => {
+    if (!existing) {
+      return stepNewAgentThread(steps, { threadId: request.threadId, checkpointer: request.checkpointer, signal: request.signal, messages: await request.initialMessages() });
+    }
+    const graph = buildAgentGraph(steps, request.checkpointer);
+    return AsyncLocalStorageProviderSingleton.getInstance().run(undefined, async () => {
       const snapshot = await graph.getState(config);
       if (snapshot.next.length === 0) {
         ran = false;
@@ -101,6 +63,7 @@ export async function runAgent(request: AgentRunRequest): Promise<AgentRunResult
       }
       return (await graph.invoke(null, config)) as AgentStateValues;
     });
+  };
   try {
     state = await run();
   } catch (error) {
