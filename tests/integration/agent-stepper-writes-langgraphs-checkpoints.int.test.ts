@@ -31,7 +31,7 @@ class RecordingSaver extends MemorySaver {
   readonly puts: StoredPut[] = [];
   private readonly steps = new Map<string, number>();
 
-  override async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
+  override async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions = {}): Promise<RunnableConfig> {
     const { id, ts, ...rest } = structuredClone(checkpoint);
     expect(Number.isNaN(Date.parse(ts))).toBe(false);
     const parentId = config.configurable?.checkpoint_id as string | undefined;
@@ -39,7 +39,7 @@ class RecordingSaver extends MemorySaver {
     // The parent by its step (a checkpoint this saver was not given: "not stored").
     const parent = parentId === undefined ? null : (this.steps.get(parentId) ?? "not stored");
     this.puts.push({ parent, checkpoint: rest, metadata: structuredClone(metadata), newVersions: { ...newVersions } });
-    return super.put(config, checkpoint, metadata, newVersions);
+    return super.put(config, checkpoint, metadata);
   }
 }
 
