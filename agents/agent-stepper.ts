@@ -50,6 +50,8 @@ export interface StepperRequest {
   signal: AbortSignal;
   /** The start: the memory's history, then the user message. */
   messages: ModelMessage[];
+  /** False: the checkpoint after the final step is not stored (the caller records the result next). Default true. */
+  storeFinalCheckpoint?: boolean;
 }
 
 export async function stepNewAgentThread(steps: AgentSteps, request: StepperRequest): Promise<AgentStateValues> {
@@ -97,6 +99,7 @@ export async function stepNewAgentThread(steps: AgentSteps, request: StepperRequ
       channel_versions: { ...versions },
       versions_seen: structuredClone(seen),
     };
+    if (route === END && request.storeFinalCheckpoint === false) return state;
     const config = { configurable: { thread_id: threadId, checkpoint_ns: "", checkpoint_id: parentId } };
     await checkpointer.put(config, checkpoint, { source: "loop", step, parents: {} }, newVersions);
     parentId = checkpoint.id;

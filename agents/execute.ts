@@ -46,9 +46,13 @@ export async function executeAgent(context: ExecuteContext<AgentParameters>): Pr
     const userMessage: ModelMessage = { role: "user", content: prompt };
     // A chat endpoint listening to this execution gets the deltas, tool calls and results (lib/ai/chat-stream.ts).
     const stream = chatStreamOf(context.execution.id);
+    // The last item's result is recorded by the execution's next write, right after this node (an agent is a segment
+    // boundary): its final checkpoint is not stored and its memory turn goes in that write (docs/ai.md, "Durability").
+    const recordedNext = context.withNextWrite !== undefined && itemIndex === context.items.length - 1;
     const { state } = await runAgent({
       threadId,
       isNew: context.firstTry === true,
+      storeFinalCheckpoint: !recordedNext,
       node,
       checkpointer,
       model,
@@ -73,7 +77,9 @@ export async function executeAgent(context: ExecuteContext<AgentParameters>): Pr
       // The turn: from the user message on (the history loaded before it is not saved again). Idempotent by thread id.
       let start = state.messages.length - 1;
       while (start > 0 && !(state.messages[start].role === "user" && state.messages[start].content === prompt)) start -= 1;
-      await memory.save({ turnId: threadId, messages: state.messages.slice(Math.max(0, start)) });
+      const turn = { turnId: threadId, messages: state.messages.slice(Math.max(0, start)) };
+      if (recordedNext && memory.saveWrite && context.withNextWrite) context.withNextWrite(memory.saveWrite(turn));
+      else await memory.save(turn);
     }
     const json: JsonObject = { output: parser ? (state.parsed as JsonValue) : (state.answer ?? "") };
     if (parameters.returnIntermediateSteps) json.intermediateSteps = state.steps.map((step) => ({ ...step }) as JsonObject);

@@ -24,6 +24,11 @@ export interface AgentRunRequest extends AgentGraphOptions {
   checkpointer: BaseCheckpointSaver;
   /** The caller knows that the thread cannot exist yet (`ExecuteContext.firstTry`): it is not looked up. */
   isNew?: boolean;
+  /**
+   * False when the caller records the run's result in its next write right after (the engine's last item of an agent
+   * node): a new thread's checkpoint after the final model call is not stored. Default true.
+   */
+  storeFinalCheckpoint?: boolean;
   /** Asked only when the thread is new: the conversation to start from (memory's history, then the user message). */
   initialMessages(): Promise<ModelMessage[]>;
 }
@@ -52,7 +57,7 @@ export async function runAgent(request: AgentRunRequest): Promise<AgentRunResult
   // namespace and interrupts it must not share.
   const run = async (): Promise<AgentStateValues> => {
     if (!existing) {
-      return stepNewAgentThread(steps, { threadId: request.threadId, checkpointer: request.checkpointer, signal: request.signal, messages: await request.initialMessages() });
+      return stepNewAgentThread(steps, { threadId: request.threadId, checkpointer: request.checkpointer, signal: request.signal, messages: await request.initialMessages(), storeFinalCheckpoint: request.storeFinalCheckpoint });
     }
     const graph = buildAgentGraph(steps, request.checkpointer);
     return AsyncLocalStorageProviderSingleton.getInstance().run(undefined, async () => {

@@ -1,4 +1,5 @@
 import type { ModelMessage } from "ai";
+import type { ExecutionWrite } from "@/lib/workflow/node-definition";
 
 /**
  * What an `ai_memory` sub-node supplies: the conversation so far, and a way to add a turn. Messages are AI SDK
@@ -12,6 +13,8 @@ export interface ChatMemory {
    * agent run (its thread id), so an implementation stores a turn once even when a crash makes the agent save it again.
    */
   save(turn: { turnId: string; messages: ModelMessage[] }): Promise<void>;
+  /** `save` as a statement to run inside the execution's next write (`ExecuteContext.withNextWrite`), when it can be one. */
+  saveWrite?(turn: { turnId: string; messages: ModelMessage[] }): ExecutionWrite;
 }
 
 export function isChatMemory(value: unknown): value is ChatMemory {

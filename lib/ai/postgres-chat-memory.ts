@@ -4,7 +4,8 @@
  */
 import type { ModelMessage } from "ai";
 import type { Database } from "@/lib/db/client";
-import { clearChatSession, loadChatTurns, saveChatTurn } from "@/lib/db/queries/chat-memory";
+import { chatTurnInsert, clearChatSession, loadChatTurns, saveChatTurn } from "@/lib/db/queries/chat-memory";
+import type { ExecutionWrite } from "@/lib/workflow/node-definition";
 import type { ChatMemory } from "./chat-memory";
 
 export interface PostgresChatMemoryOptions {
@@ -32,6 +33,13 @@ export class PostgresChatMemory implements ChatMemory {
     const { db, workspaceId, sessionId } = this.options;
     // JSON round trip: the agent's messages may hold class instances (URL, Uint8Array) that jsonb cannot take as is.
     await saveChatTurn(db, { workspaceId, sessionId, turnId: turn.turnId, messages: JSON.parse(JSON.stringify(turn.messages)) as unknown[] });
+  }
+
+  saveWrite(turn: { turnId: string; messages: ModelMessage[] }): ExecutionWrite {
+    const { workspaceId, sessionId } = this.options;
+    // Serialized now (as `save` does): the statement is built later.
+    const messagesJson = JSON.stringify(turn.messages);
+    return (condition) => chatTurnInsert({ workspaceId, sessionId, turnId: turn.turnId, messagesJson }, condition);
   }
 
   /** Forgets the whole session (the "clear session" operation). */

@@ -256,6 +256,8 @@ export class Engine {
         sleep: this.sleep,
         // The AI Agent checkpoints its own subgraph here, under `${executionId}/${node}/...` threads (docs/ai.md).
         checkpointer: this.checkpointer,
+        // In the execution's next write: the next checkpoint of its thread, or its end (finish), or at release.
+        withNextWrite: (write) => this.checkpointer.attachWrite(execution.id, write),
         getCredential: (type, { node, definition }) =>
           resolveNodeCredential(this.db, execution.workspaceId, type, { name: node.name, credentials: node.credentials, declared: definition.credentials }),
       };
@@ -421,10 +423,12 @@ export class Engine {
       await this.finishedWriter.write({ execution: first.deferred, end, runs });
       if (subThreads) await this.db.execute(deleteSubThreadsStatement(execution.id));
     } else if (first) {
-      // The end, the first segment's node runs and the agents' threads' deletion: one statement.
+      // The end, the first segment's node runs, what its nodes handed over (`withNextWrite`: an agent's memory turn)
+      // and the agents' threads' deletion: one statement. A refused move writes none of it.
       await updateExecutionStatusWith(this.db, { ...base, ...end }, (moved) => [
         ...(subThreads ? subThreadDeletions(execution.id, moved) : []),
         ...(runs.length > 0 ? [nodeRunsInsertCte({ ...base, runs }, moved)] : []),
+        ...this.checkpointer.takeAttachedWrites(execution.id, moved),
       ]);
     } else {
       await updateExecutionStatus(this.db, { ...base, ...end });

@@ -3,7 +3,7 @@ import type { Database } from "@/lib/db/client";
 import { ExecutionCancelledError, ExecutionTimeoutError, HetumindError, NodeExecutionError } from "@/lib/errors";
 import type { ExpressionData } from "@/lib/workflow/expressions";
 import type { Item, JsonObject, NodeOutput } from "@/lib/workflow/items";
-import type { ExecuteContext, NodeLogger, PauseRequest, ResumeValue, WorkflowReference } from "@/lib/workflow/node-definition";
+import type { ExecuteContext, ExecutionWrite, NodeLogger, PauseRequest, ResumeValue, WorkflowReference } from "@/lib/workflow/node-definition";
 import type { CompiledNode, CompiledWorkflow } from "./compiled-workflow";
 import type { Activation, InputSource, NodeRunRecord, RunState, SerializedError } from "./run-state";
 import { isGraphInterrupt } from "./graph-interrupt";
@@ -45,6 +45,8 @@ export interface SegmentEnvironment {
    * of theirs exists yet (see `ExecuteContext.firstTry`).
    */
   newExecution?: boolean;
+  /** See `ExecuteContext.withNextWrite`. */
+  withNextWrite?(write: ExecutionWrite): void;
 }
 
 export interface SegmentResult {
@@ -149,6 +151,7 @@ class SegmentRun {
       firstTry: env.newExecution === true && attempt === 1,
       checkpointer: env.checkpointer,
       recordUsage: (call) => usage.push({ ...call }),
+      withNextWrite: env.withNextWrite,
     };
   }
 

@@ -1,4 +1,5 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import type { SQL } from "drizzle-orm";
 import type { Database } from "@/lib/db/client";
 import type { z } from "zod";
 import type { ConnectionKind, SubConnectionKind } from "./connection-kinds";
@@ -125,7 +126,19 @@ export interface ExecuteContext<Parameters> {
    * and each call). Optional for hand-built contexts.
    */
   recordUsage?(usage: ModelCallUsage): void;
+  /**
+   * Hands the engine a write to make in the execution's next write, the one that records this node's result (the
+   * checkpoint after the segment, or the execution's end): atomically with it and without a round trip of its own. The
+   * AI Agent gives it its last item's memory turn. Absent outside the engine: write directly then.
+   */
+  withNextWrite?(write: ExecutionWrite): void;
 }
+
+/**
+ * A data-modifying statement written inside another (a CTE). `condition`: a boolean SQL expression of that statement
+ * (e.g. "the execution did move"); the write takes effect only where it holds.
+ */
+export type ExecutionWrite = (condition: SQL) => SQL;
 
 /**
  * What the engine hands a sub-node's `supply`: its own parameters (expressions resolved against the *consumer's* current item),

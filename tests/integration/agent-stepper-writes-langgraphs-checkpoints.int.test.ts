@@ -136,6 +136,15 @@ describe("the agent stepper stores the checkpoints LangGraph stores", () => {
     });
   }
 
+  it("stores no checkpoint after the final model call when the caller records the result next (storeFinalCheckpoint: false)", async () => {
+    fixture.reset();
+    fixture.script({ toolCalls: [{ id: "c1", name: "add", input: { a: 2, b: 3 } }] }, { text: "5" });
+    const saver = new RecordingSaver();
+    const state = await stepNewAgentThread(agentSteps(options()), { threadId: "t", checkpointer: saver, signal: new AbortController().signal, messages: start, storeFinalCheckpoint: false });
+    expect(state).toMatchObject({ answer: "5", modelCalls: 2 });
+    expect(saver.puts.map((put) => put.metadata.step)).toEqual([1, 2]);
+  });
+
   it("LangGraph resumes a run the stepper stopped in its tools step, from the stepper's checkpoint", async () => {
     fixture.reset();
     fixture.script({ toolCalls: [{ id: "c1", name: "add", input: { a: 2, b: 3 } }] }, { text: "5" });

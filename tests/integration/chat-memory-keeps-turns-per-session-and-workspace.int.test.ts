@@ -125,6 +125,42 @@ describe("Postgres Chat Memory", () => {
   });
 });
 
+describe("the agent's memory turn is written with the execution's next write", () => {
+  const history = (index: number) => {
+    const body = openai.requests("chat")[index].body as { messages: Array<{ role: string; content: unknown }> };
+    return body.messages.filter((message) => message.role !== "system").map((message) => `${message.role}: ${String(message.content)}`);
+  };
+
+  it("in the execution's end: two items of one session in one run, the second sees the first's turn", async () => {
+    const outcome = await test.engine.startAndRun({ workflow: chatWorkflow(DEFAULT_WORKSPACE_ID), input: [{ sessionId: "items-1", chatInput: "first" }, { sessionId: "items-1", chatInput: "second" }] });
+    expect(jsonOf(outcome).map((json) => (json as { output: string }).output)).toEqual(["You said: first", "You said: second"]);
+    expect(history(1)).toEqual(["user: first", "assistant: You said: first", "user: second"]);
+    expect((await loadChatTurns(test.database.db, DEFAULT_WORKSPACE_ID, "items-1")).map((turn) => (turn.messages[0] as { content: string }).content)).toEqual(["first", "second"]);
+    // The next run of the session sees both.
+    expect(await say("third", "items-1")).toEqual(["user: first", "assistant: You said: first", "user: second", "assistant: You said: second", "user: third"]);
+  });
+
+  it("in the segment's checkpoint when the execution goes on after the agent (its LangGraph path)", async () => {
+    const workflow = chatWorkflow(DEFAULT_WORKSPACE_ID);
+    workflow.nodes.push({ id: "n", name: "After", type: "hetumind.noOp", parameters: {} });
+    workflow.connections = { ...workflow.connections, Agent: { main: [[{ node: "After", type: "main", index: 0 }]] } };
+    const outcome = await test.engine.startAndRun({ workflow, input: { sessionId: "after-1", chatInput: "hello" } });
+    expect((jsonOf(outcome)[0] as { output: string }).output).toBe("You said: hello");
+    expect((await loadChatTurns(test.database.db, DEFAULT_WORKSPACE_ID, "after-1")).map((turn) => turn.messages)).toEqual([
+      [{ role: "user", content: "hello" }, { role: "assistant", content: [{ type: "text", text: "You said: hello" }] }],
+    ]);
+  });
+
+  it("when the execution fails in a node after the agent: the agent answered, its turn is kept", async () => {
+    const workflow = chatWorkflow(DEFAULT_WORKSPACE_ID);
+    workflow.nodes.push({ id: "x", name: "Fail", type: "hetumind.stopAndError", parameters: { errorMessage: "stop here" } });
+    workflow.connections = { ...workflow.connections, Agent: { main: [[{ node: "Fail", type: "main", index: 0 }]] } };
+    const outcome = await test.engine.startAndRun({ workflow, input: { sessionId: "fail-1", chatInput: "hello" } });
+    expect(outcome.status).toBe("failed");
+    expect(await loadChatTurns(test.database.db, DEFAULT_WORKSPACE_ID, "fail-1")).toHaveLength(1);
+  });
+});
+
 describe.each(TEST_DATABASE_DRIVERS)("the chat memory migration on %s", (driver) => {
   it("applies from a blank database through the driver, and memory works on it", async () => {
     const database = await createTestDatabase({ driver, migrateFromBlank: true });

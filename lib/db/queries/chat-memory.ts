@@ -2,7 +2,7 @@
  * Chat memory turns (lib/ai/postgres-chat-memory.ts): every query is scoped by workspace id, then session id.
  * Messages are AI SDK `ModelMessage` JSON, one row per turn.
  */
-import { and, asc, desc, eq } from "drizzle-orm";
+import { type SQL, and, asc, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { chatMemoryTurns } from "../schema-ai";
 
@@ -22,6 +22,16 @@ export async function saveChatTurn(db: Database, turn: ChatTurnInput): Promise<b
     .onConflictDoNothing({ target: [chatMemoryTurns.workspaceId, chatMemoryTurns.sessionId, chatMemoryTurns.turnId] })
     .returning({ id: chatMemoryTurns.id });
   return inserted.length > 0;
+}
+
+/**
+ * saveChatTurn as a statement to run inside another (a CTE of the execution's end), taking effect where `condition`
+ * holds. The messages go in as one JSON text parameter.
+ */
+export function chatTurnInsert(turn: Omit<ChatTurnInput, "messages"> & { messagesJson: string }, condition: SQL): SQL {
+  return sql`insert into ${chatMemoryTurns} (${sql.identifier("workspace_id")}, ${sql.identifier("session_id")}, ${sql.identifier("turn_id")}, ${sql.identifier("messages")})
+    select ${turn.workspaceId}, ${turn.sessionId}, ${turn.turnId}, ${turn.messagesJson}::jsonb where ${condition}
+    on conflict (${sql.identifier("workspace_id")}, ${sql.identifier("session_id")}, ${sql.identifier("turn_id")}) do nothing`;
 }
 
 export interface StoredChatTurn {

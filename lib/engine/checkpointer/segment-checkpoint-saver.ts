@@ -1,7 +1,8 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { ChannelVersions, Checkpoint, CheckpointMetadata, PendingWrite } from "@langchain/langgraph-checkpoint";
-import type { SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { type NodeRunBatchInput, nodeRunBatchesInsertStatement } from "@/lib/db/queries/node-runs";
+import type { ExecutionWrite } from "@/lib/workflow/node-definition";
 import { DrizzleCheckpointSaver } from "./drizzle-checkpoint-saver";
 
 /**
@@ -17,10 +18,13 @@ import { DrizzleCheckpointSaver } from "./drizzle-checkpoint-saver";
  * 2. A segment's node runs are attached (`attachRuns`) and written in the same statement as the segment's checkpoint:
  *    atomically (a replayed segment never records its node runs twice) and in one round trip. Several segments carried
  *    by one checkpoint (durability "exit") go in as one multi-row INSERT, so that their batch ids keep their order.
+ * 3. Nodes' writes handed over with `attachWrite` (`ExecuteContext.withNextWrite`: the agent's memory turn) go the same
+ *    way: in the thread's next checkpoint, or in the execution's end (`takeAttachedWrites`), or at `release`.
  */
 export class SegmentCheckpointSaver extends DrizzleCheckpointSaver {
   private readonly held = new Map<string, Array<{ config: RunnableConfig; writes: PendingWrite[]; taskId: string; taskPath?: string }>>();
   private readonly attached = new Map<string, NodeRunBatchInput[]>();
+  private readonly attachedWrites = new Map<string, ExecutionWrite[]>();
   /** Executions whose nodes wrote threads of their own (`<executionId>/...`, the agents'), not deleted yet. */
   private readonly withSubThreads = new Set<string>();
 
@@ -36,11 +40,27 @@ export class SegmentCheckpointSaver extends DrizzleCheckpointSaver {
     this.attached.set(thread, list);
   }
 
-  /** The attached node runs of a thread as one statement (none when there are none), forgetting them. */
+  /** Writes a node's statement with the thread's next checkpoint, or the execution's end (`takeAttachedWrites`). */
+  attachWrite(thread: string, write: ExecutionWrite): void {
+    const list = this.attachedWrites.get(thread) ?? [];
+    list.push(write);
+    this.attachedWrites.set(thread, list);
+  }
+
+  /** The writes attached to a thread as CTEs (`attached_write_N as (...)`) taking effect where `condition` holds, forgetting them. */
+  takeAttachedWrites(thread: string, condition: SQL): SQL[] {
+    const writes = this.attachedWrites.get(thread) ?? [];
+    this.attachedWrites.delete(thread);
+    return writes.map((write, index) => sql`${sql.raw(`attached_write_${index}`)} as (${write(condition)})`);
+  }
+
+  /** The attached node runs of a thread as one statement (none when there are none), and its attached writes, forgetting them. */
   private takeAttached(thread: string): SQL[] {
     const batches = this.attached.get(thread) ?? [];
     this.attached.delete(thread);
-    return batches.length > 0 ? [nodeRunBatchesInsertStatement(batches)] : [];
+    const writes = this.attachedWrites.get(thread) ?? [];
+    this.attachedWrites.delete(thread);
+    return [...(batches.length > 0 ? [nodeRunBatchesInsertStatement(batches)] : []), ...writes.map((write) => write(sql`true`))];
   }
 
   override async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
@@ -80,8 +100,8 @@ export class SegmentCheckpointSaver extends DrizzleCheckpointSaver {
   }
 
   /**
-   * The thread stopped (finished, paused or failed): attached node runs that no checkpoint carried are written now,
-   * held writes are dropped.
+   * The thread stopped (finished, paused or failed): attached node runs and writes that no checkpoint carried are written
+   * now, held writes are dropped.
    */
   async release(thread: string): Promise<void> {
     this.held.delete(thread);
