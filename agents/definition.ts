@@ -1,6 +1,9 @@
 /** AI Agent (n8n: `@n8n/n8n-nodes-langchain.agent`): a model that calls tools in a loop, as a durable LangGraph subgraph. */
 import { z } from "zod";
+import { lazyModule } from "@/lib/lazy-module";
 import { defineNode } from "@/lib/workflow/node-definition";
+
+const executeModule = lazyModule(() => import("./execute"));
 
 export const agentParameters = z.object({
   /** Default: the item's `chatInput` (what the chat trigger sends). */
@@ -43,5 +46,5 @@ export const agent = defineNode({
   // Model and tool calls; the agent's own steps are checkpointed in its subgraph (docs/ai.md).
   sideEffects: true,
   // The AI SDK loads on the first run, not with the node registry at server start.
-  execute: async (context) => (await import("./execute")).executeAgent(context),
+  execute: async (context) => (await executeModule()).executeAgent(context),
 });

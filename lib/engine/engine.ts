@@ -20,6 +20,7 @@ import { getWorkflow } from "@/lib/db/queries/workflows";
 import { DEFAULT_WORKSPACE_ID, type Execution } from "@/lib/db/schema";
 import { ExecutionStateError, ExecutionTimeoutError, HetumindError, NodeExecutionError, NotFoundError } from "@/lib/errors";
 import { createLogger, type Logger } from "@/lib/log";
+import { lazyModule } from "@/lib/lazy-module";
 import { loadSandbox } from "@/lib/sandbox";
 import { startErrorWorkflow } from "@/lib/triggers/error-workflow";
 import { releaseExpressionVm } from "@/lib/workflow/expressions";
@@ -34,6 +35,9 @@ import { isGraphInterrupt } from "./graph-interrupt";
 import { FinishedExecutionWriter } from "./finished-execution-writer";
 import { runSegment, serializeError, type SegmentEnvironment } from "./interpreter";
 import { initialRunState, type NodeRunRecord, type RunState, type SerializedError } from "./run-state";
+
+// LangGraph loads when a run first goes past its first segment (docs/decisions/server-start-up.md).
+const compileModule = lazyModule(() => import("./compile"));
 
 /** compile.ts: LangGraph, loaded when a run goes past its first segment. */
 type GraphSide = typeof import("./compile");
@@ -283,7 +287,7 @@ export class Engine {
         this.checkpointer.attachRuns(execution.id, { ...base, runs: first.runs });
         input = { run: first.state };
       }
-      graphSide = await import("./compile");
+      graphSide = await compileModule();
       const graph = graphSide.compileGraph(
         environment,
         // Written with the segment's checkpoint, in the same statement (SegmentCheckpointSaver).

@@ -1,6 +1,9 @@
 /** Basic LLM Chain (n8n: `@n8n/n8n-nodes-langchain.chainLlm`): one model call per item, text out (or structured with a parser). */
 import { z } from "zod";
+import { lazyModule } from "@/lib/lazy-module";
 import { defineNode } from "@/lib/workflow/node-definition";
+
+const runModule = lazyModule(() => import("./run"));
 
 export const chainLlmParameters = z.object({
   /** Default: the item's `chatInput` (what the chat trigger sends). */
@@ -32,5 +35,5 @@ export const chainLlm = defineNode({
   // Model calls: the segment is checkpointed right after the chain.
   sideEffects: true,
   // The AI SDK loads on the first run, not with the node registry at server start.
-  execute: async (context) => (await import("./run")).executeChainLlm(context),
+  execute: async (context) => (await runModule()).executeChainLlm(context),
 });

@@ -6,6 +6,10 @@ import type { ProviderConnection, ProviderName } from "@/lib/ai/providers";
 import { NodeExecutionError } from "@/lib/errors";
 import { parseExtraHeaders } from "@/lib/credentials/types-ai";
 import type { ParameterHint, SubNodeDefinition, SupplyContext } from "@/lib/workflow/node-definition";
+import { lazyModule } from "@/lib/lazy-module";
+
+// The AI SDK providers load when a model is first used, not with the node registry at server start.
+const providersModule = lazyModule(() => import("@/lib/ai/providers"));
 
 export const chatModelOptions = z
   .object({
@@ -47,8 +51,7 @@ export async function connectionFrom(context: SupplyContext<ChatModelParameters>
 }
 
 export async function chatModelFrom(provider: ProviderName, connection: ProviderConnection, parameters: ChatModelParameters): Promise<ChatModel> {
-  // The AI SDK providers load when a model is first used, not with the node registry at server start.
-  const { createProviderModel } = await import("@/lib/ai/providers");
+  const { createProviderModel } = await providersModule();
   const { options } = parameters;
   return {
     provider,
