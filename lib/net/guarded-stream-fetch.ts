@@ -7,9 +7,14 @@
  * Differences from `guardedFetch`: redirects are not followed (a 3xx is returned as it is, like `redirect: "manual"`: API
  * endpoints do not redirect, and a redirect is where SSRF hides); no total timeout and no size cap of its own (callers pass
  * an `AbortSignal`; a stream may be long). Socket errors keep their `code` (`ECONNREFUSED`...), so the AI SDK retries them.
+ *
+ * Connections are kept alive and reused (a model call per agent step made a TCP connection each time): one pool per
+ * effective policy (private network allowed or not, allowed hosts), so a socket opened under one policy never serves a
+ * request under another. A new socket is checked in its DNS lookup and on connect; a reused one was, and its address is
+ * checked again for each request. With a `ca` or a custom resolver (tests) there is no pool.
  */
-import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
-import { request as httpsRequest } from "node:https";
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
 import { Readable } from "node:stream";
 import { NetworkPolicyError } from "../errors";
@@ -33,6 +38,23 @@ function responseHeaders(response: IncomingMessage): Headers {
   const raw = response.rawHeaders;
   for (let index = 0; index + 1 < raw.length; index += 2) headers.append(raw[index], raw[index + 1]);
   return headers;
+}
+
+const pools = new Map<string, { http: HttpAgent; https: HttpsAgent }>();
+
+/** The keep-alive pool for requests under `policy` (false: a connection of its own). */
+function poolFor(policy: NetworkPolicy, options: GuardedStreamFetchOptions, protocol: string): HttpAgent | false {
+  if (options.ca !== undefined || options.resolve !== undefined) return false;
+  const key = JSON.stringify([policy.allowPrivateNetwork, options.allowHosts ?? []]);
+  let pool = pools.get(key);
+  if (!pool) {
+    // Idle sockets close after 4 s, before the 5 s most servers (Node's default) wait; Node also honours a server's
+    // `Keep-Alive: timeout=N` hint.
+    const settings = { keepAlive: true, timeout: 4_000, scheduling: "lifo" as const };
+    pool = { http: new HttpAgent(settings), https: new HttpsAgent(settings) };
+    pools.set(key, pool);
+  }
+  return protocol === "https:" ? pool.https : pool.http;
 }
 
 /** A `fetch` that goes through the SSRF guard. */
@@ -61,19 +83,22 @@ export function createGuardedStreamFetch(options: GuardedStreamFetchOptions = {}
       const outgoing = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, {
         method,
         headers,
-        agent: false,
+        agent: poolFor(policy, options, url.protocol),
         lookup: policy.lookupFor(url),
         signal,
         ...(options.ca !== undefined && url.protocol === "https:" ? { ca: options.ca } : {}),
       });
       outgoing.on("socket", (socket: Socket) => {
-        socket.once("connect", () => {
+        const check = () => {
           try {
             if (socket.remoteAddress) policy.checkAddress(url, socket.remoteAddress);
           } catch (error) {
             outgoing.destroy(error as Error);
           }
-        });
+        };
+        // A pooled socket is connected already (and was checked when it connected): check its address for this request.
+        if (socket.connecting) socket.once("connect", check);
+        else check();
       });
       outgoing.once("response", resolve);
       outgoing.once("error", (error) => reject(signal?.aborted ? signal.reason : error));

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { NetworkPolicyError } from "@/lib/errors";
 import { createGuardedStreamFetch } from "@/lib/net/guarded-stream-fetch";
@@ -62,5 +64,32 @@ describe("the guarded stream fetch", () => {
     await expect(fetchGuarded("http://10.1.2.3/v1/models")).rejects.toBeInstanceOf(NetworkPolicyError);
     await expect(fetchGuarded("file:///etc/passwd")).rejects.toBeInstanceOf(NetworkPolicyError);
     expect(echo.requests()).toHaveLength(0);
+  });
+
+  it("keeps connections alive and reuses them, one pool per policy", async () => {
+    let connections = 0;
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on("end", () => response.end(`ok ${request.url}`));
+    });
+    server.on("connection", () => (connections += 1));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const fetchGuarded = createGuardedStreamFetch();
+      for (const path of ["/1", "/2", "/3"]) expect(await (await fetchGuarded(`${url}${path}`, { method: "POST", body: "x" })).text()).toBe(`ok ${path}`);
+      expect(connections).toBe(1);
+      // Another policy (an allow-list instead of the whole private network) gets sockets of its own.
+      delete process.env.HETUMIND_ALLOW_PRIVATE_NETWORK;
+      const allowListed = createGuardedStreamFetch({ allowHosts: ["127.0.0.1"] });
+      expect(await (await allowListed(`${url}/4`)).text()).toBe("ok /4");
+      expect(connections).toBe(2);
+      // Without the allowance the idle socket of the first pool serves nothing.
+      await expect(fetchGuarded(`${url}/5`)).rejects.toBeInstanceOf(NetworkPolicyError);
+      expect(connections).toBe(2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
