@@ -9,10 +9,7 @@ import type { UIMessageChunk } from "ai";
 import type { ChatStreamSink } from "@/lib/ai/chat-stream";
 import type { ExecutionOutcome } from "@/lib/engine/engine";
 import type { JsonValue } from "@/lib/workflow/items";
-
-export interface ChunkWriter {
-  write(chunk: UIMessageChunk): void;
-}
+import type { ChunkWriter } from "./ui-message-sse";
 
 /** The reply of a workflow that streamed nothing: its last node's `output`, `text` or `response` string, else its JSON. */
 export function replyText(outcome: Extract<ExecutionOutcome, { status: "succeeded" }>): string {

@@ -14,7 +14,6 @@
  * (`HETUMIND_CHAT_MAX_BODY`, default 1 MiB), malformed 400/415/422.
  */
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
-import { createUIMessageStream, createUIMessageStreamResponse } from "ai";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { authenticateRequest } from "@/lib/auth/authenticate";
@@ -36,6 +35,7 @@ import { workflowDocument } from "./activation";
 import { turnsToUiMessages } from "./chat-history";
 import { ChatUiStream } from "./chat-ui-stream";
 import { type TriggerRuntime, serverRuntime } from "./runtime";
+import { uiMessageSseResponse } from "./ui-message-sse";
 
 const log = createLogger({ component: "chat" });
 export const DEFAULT_CHAT_MAX_BODY = 1024 * 1024;
@@ -220,8 +220,8 @@ export function handleChatMessage(request: Request, workflowId: string, options:
       triggerNode: target.nodeName,
       input: { sessionId, chatInput, action: "sendMessage" },
     });
-    const stream = createUIMessageStream({
-      execute: async ({ writer }) => {
+    return uiMessageSseResponse(
+      async (writer) => {
         const ui = new ChatUiStream(writer);
         ui.start(randomUUID(), { executionId: execution.id, sessionId });
         // Registered before the run: every delta of this execution's agents reaches the stream. The run goes on (and is
@@ -237,12 +237,14 @@ export function handleChatMessage(request: Request, workflowId: string, options:
           caller.public ? `The workflow failed (execution ${failed.executionId})` : `${failed.error.message} (execution ${failed.executionId}, ${failed.status})`,
         );
       },
-      onError: (error) => {
-        log.error("chat execution crashed", { executionId: execution.id, error: error instanceof Error ? error.message : String(error) });
-        return caller.public ? `The chat failed (execution ${execution.id})` : `The chat failed: ${error instanceof Error ? error.message : String(error)}`;
+      {
+        headers: { "x-hetumind-execution-id": execution.id, "cache-control": "no-store", ...cors },
+        onError: (error) => {
+          log.error("chat execution crashed", { executionId: execution.id, error: error instanceof Error ? error.message : String(error) });
+          return caller.public ? `The chat failed (execution ${execution.id})` : `The chat failed: ${error instanceof Error ? error.message : String(error)}`;
+        },
       },
-    });
-    return createUIMessageStreamResponse({ stream, headers: { "x-hetumind-execution-id": execution.id, "cache-control": "no-store", ...cors } });
+    );
   });
 }
 
