@@ -1,4 +1,5 @@
 import type { DatabaseHandle } from "@/lib/db/client";
+import { vacuumEmbeddedIfDue } from "@/lib/db/embedded-vacuum";
 import { claimExecutions, releaseExecution, releaseOrphanedLeases } from "@/lib/db/queries/executions";
 import type { Execution } from "@/lib/db/schema";
 import { createLogger, type Logger } from "@/lib/log";
@@ -105,6 +106,8 @@ export class LocalDriver {
     }
     // HETUMIND_EXECUTIONS_MAX_AGE_DAYS: at most one bounded pass a minute; never throws (lib/engine/retention.ts).
     await pruneExecutionsIfDue(this.database, { logger: this.logger });
+    // PGlite has no autovacuum: one churning table per poll, each at most every 30 s; never throws (lib/db/embedded-vacuum.ts).
+    await vacuumEmbeddedIfDue(this.database, { logger: this.logger });
     const free = this.concurrency - this.inFlight.size;
     if (free <= 0) return 0;
     const claimed = await claimExecutions(this.database.db, {

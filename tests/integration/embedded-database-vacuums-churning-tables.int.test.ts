@@ -1,0 +1,65 @@
+/**
+ * PGlite runs no autovacuum (single-user mode): the local driver's poll vacuums the tables that churn, one per call and
+ * each at most once per interval (lib/db/embedded-vacuum.ts). On Postgres it leaves that to the server.
+ */
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "@/lib/db/client";
+import { CHURNING_TABLES, vacuumEmbeddedIfDue, vacuumIntervalMs } from "@/lib/db/embedded-vacuum";
+import { createTestDatabase, type TestDatabase } from "../helpers/db";
+
+const deadRows = async (database: TestDatabase, table: string) => {
+  // Statistics reach the views at most once a second unless a flush is forced.
+  await database.db.execute(sql`select pg_stat_force_next_flush()`);
+  await database.db.execute(sql`select 1`);
+  return Number((await queryRows<{ dead: number }>(database.db, sql`select n_dead_tup::int as dead from pg_stat_user_tables where relname = ${table}`))[0]?.dead ?? 0);
+};
+
+describe("the embedded database's vacuum", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase({ driver: "pglite-thread" });
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it("reclaims the rows an agent's deleted checkpoints leave, one table per due call", async () => {
+    // What the end of an execution leaves: checkpoints written, then deleted.
+    for (let index = 0; index < 50; index++) {
+      await database.db.execute(sql`insert into checkpoints (thread_id, checkpoint_ns, checkpoint_id, format_version, type, checkpoint, channel_versions, metadata)
+        values (${`exec-${index}/Agent/0/0`}, '', 'c1', 4, 'json', '\\x7b7d'::bytea, '{}'::jsonb, '{}'::jsonb)`);
+    }
+    await database.db.execute(sql`delete from checkpoints where thread_id like 'exec-%'`);
+    expect(await deadRows(database, "checkpoints")).toBe(50);
+
+    const start = 1_000_000;
+    // The first call starts the clock: nothing is due in the first interval.
+    expect(await vacuumEmbeddedIfDue(database, { now: start })).toBeUndefined();
+    expect(await vacuumEmbeddedIfDue(database, { now: start + 29_000 })).toBeUndefined();
+    // Then one table per call, in order; checkpoints is the second.
+    expect(await vacuumEmbeddedIfDue(database, { now: start + 30_000 })).toBe(CHURNING_TABLES[0]);
+    expect(await vacuumEmbeddedIfDue(database, { now: start + 30_500 })).toBe("checkpoints");
+    expect(await deadRows(database, "checkpoints")).toBe(0);
+    for (const table of CHURNING_TABLES.slice(2)) expect(await vacuumEmbeddedIfDue(database, { now: start + 31_000 })).toBe(table);
+    // Every table is done for this interval.
+    expect(await vacuumEmbeddedIfDue(database, { now: start + 40_000 })).toBeUndefined();
+    expect(await vacuumEmbeddedIfDue(database, { now: start + 60_000 })).toBe(CHURNING_TABLES[0]);
+  });
+
+  it("is turned off with HETUMIND_PGLITE_VACUUM_INTERVAL_S=0, and a bad value keeps the default", async () => {
+    expect(await vacuumEmbeddedIfDue(database, { now: 10 ** 12, environment: { HETUMIND_PGLITE_VACUUM_INTERVAL_S: "0" } })).toBeUndefined();
+    expect(vacuumIntervalMs({ HETUMIND_PGLITE_VACUUM_INTERVAL_S: "5" })).toBe(5_000);
+    expect(vacuumIntervalMs({ HETUMIND_PGLITE_VACUUM_INTERVAL_S: "soon" })).toBe(30_000);
+  });
+
+  it("does nothing on Postgres, where autovacuum runs", async () => {
+    const postgres = await createTestDatabase({ driver: "postgres" });
+    try {
+      expect(await vacuumEmbeddedIfDue({ ...postgres, driver: "postgres" }, { now: 0 })).toBeUndefined();
+      expect(await vacuumEmbeddedIfDue({ ...postgres, driver: "postgres" }, { now: 10 ** 9 })).toBeUndefined();
+    } finally {
+      await postgres.close();
+    }
+  });
+});
