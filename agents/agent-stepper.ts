@@ -91,6 +91,7 @@ export async function stepNewAgentThread(steps: AgentSteps, request: StepperRequ
       newVersions[channel] = version;
     }
 
+    if (route === END && request.storeFinalCheckpoint === false) return state;
     const checkpoint: Checkpoint = {
       v: 4,
       id: uuid6(step),
@@ -99,7 +100,6 @@ export async function stepNewAgentThread(steps: AgentSteps, request: StepperRequ
       channel_versions: { ...versions },
       versions_seen: structuredClone(seen),
     };
-    if (route === END && request.storeFinalCheckpoint === false) return state;
     const config = { configurable: { thread_id: threadId, checkpoint_ns: "", checkpoint_id: parentId } };
     await checkpointer.put(config, checkpoint, { source: "loop", step, parents: {} }, newVersions);
     parentId = checkpoint.id;
