@@ -48,11 +48,11 @@ export async function executeAgent(context: ExecuteContext<AgentParameters>): Pr
     const stream = chatStreamOf(context.execution.id);
     // The last item's result is recorded by the execution's next write, right after this node (an agent is a segment
     // boundary): its final checkpoint is not stored and its memory turn goes in that write (docs/ai.md, "Durability").
-    const recordedNext = context.withNextWrite !== undefined && itemIndex === context.items.length - 1;
+    const withNextWrite = itemIndex === context.items.length - 1 ? context.withNextWrite : undefined;
     const { state } = await runAgent({
       threadId,
       isNew: context.firstTry === true,
-      storeFinalCheckpoint: !recordedNext,
+      storeFinalCheckpoint: withNextWrite === undefined,
       node,
       checkpointer,
       model,
@@ -78,7 +78,7 @@ export async function executeAgent(context: ExecuteContext<AgentParameters>): Pr
       let start = state.messages.length - 1;
       while (start > 0 && !(state.messages[start].role === "user" && state.messages[start].content === prompt)) start -= 1;
       const turn = { turnId: threadId, messages: state.messages.slice(Math.max(0, start)) };
-      if (recordedNext && memory.saveWrite && context.withNextWrite) context.withNextWrite(memory.saveWrite(turn));
+      if (withNextWrite && memory.saveWrite) withNextWrite(memory.saveWrite(turn));
       else await memory.save(turn);
     }
     const json: JsonObject = { output: parser ? (state.parsed as JsonValue) : (state.answer ?? "") };

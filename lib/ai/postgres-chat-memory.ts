@@ -3,8 +3,9 @@
  * window of the last k turns. Messages are stored as the agent has them (AI SDK `ModelMessage` JSON) and loaded back as is.
  */
 import type { ModelMessage } from "ai";
+import { sql } from "drizzle-orm";
 import type { Database } from "@/lib/db/client";
-import { chatTurnInsert, clearChatSession, loadChatTurns, saveChatTurn } from "@/lib/db/queries/chat-memory";
+import { chatTurnInsert, clearChatSession, loadChatTurns } from "@/lib/db/queries/chat-memory";
 import type { ExecutionWrite } from "@/lib/workflow/node-definition";
 import type { ChatMemory } from "./chat-memory";
 
@@ -30,14 +31,13 @@ export class PostgresChatMemory implements ChatMemory {
   }
 
   async save(turn: { turnId: string; messages: ModelMessage[] }): Promise<void> {
-    const { db, workspaceId, sessionId } = this.options;
-    // JSON round trip: the agent's messages may hold class instances (URL, Uint8Array) that jsonb cannot take as is.
-    await saveChatTurn(db, { workspaceId, sessionId, turnId: turn.turnId, messages: JSON.parse(JSON.stringify(turn.messages)) as unknown[] });
+    await this.options.db.execute(this.saveWrite(turn)(sql`true`));
   }
 
   saveWrite(turn: { turnId: string; messages: ModelMessage[] }): ExecutionWrite {
     const { workspaceId, sessionId } = this.options;
-    // Serialized now (as `save` does): the statement is built later.
+    // JSON text now: the statement may be built later, and class instances in the messages (URL, Uint8Array) become
+    // the JSON jsonb can take.
     const messagesJson = JSON.stringify(turn.messages);
     return (condition) => chatTurnInsert({ workspaceId, sessionId, turnId: turn.turnId, messagesJson }, condition);
   }

@@ -11,24 +11,15 @@ export interface ChatTurnInput {
   sessionId: string;
   /** Stable across a replay of the same agent run: a second save of the same turn stores nothing. */
   turnId: string;
-  messages: unknown[];
-}
-
-/** Stores a turn unless this (workspace, session, turn id) is already stored; true when it was inserted. */
-export async function saveChatTurn(db: Database, turn: ChatTurnInput): Promise<boolean> {
-  const inserted = await db
-    .insert(chatMemoryTurns)
-    .values({ workspaceId: turn.workspaceId, sessionId: turn.sessionId, turnId: turn.turnId, messages: turn.messages })
-    .onConflictDoNothing({ target: [chatMemoryTurns.workspaceId, chatMemoryTurns.sessionId, chatMemoryTurns.turnId] })
-    .returning({ id: chatMemoryTurns.id });
-  return inserted.length > 0;
+  /** The turn's messages as JSON text (one parameter, cast to jsonb). */
+  messagesJson: string;
 }
 
 /**
- * saveChatTurn as a statement to run inside another (a CTE of the execution's end), taking effect where `condition`
- * holds. The messages go in as one JSON text parameter.
+ * Stores a turn unless this (workspace, session, turn id) is already stored, where `condition` holds: sql`true` on
+ * its own, or the execution's `moved` inside its end (a CTE).
  */
-export function chatTurnInsert(turn: Omit<ChatTurnInput, "messages"> & { messagesJson: string }, condition: SQL): SQL {
+export function chatTurnInsert(turn: ChatTurnInput, condition: SQL): SQL {
   return sql`insert into ${chatMemoryTurns} (${sql.identifier("workspace_id")}, ${sql.identifier("session_id")}, ${sql.identifier("turn_id")}, ${sql.identifier("messages")})
     select ${turn.workspaceId}, ${turn.sessionId}, ${turn.turnId}, ${turn.messagesJson}::jsonb where ${condition}
     on conflict (${sql.identifier("workspace_id")}, ${sql.identifier("session_id")}, ${sql.identifier("turn_id")}) do nothing`;

@@ -49,18 +49,20 @@ export class SegmentCheckpointSaver extends DrizzleCheckpointSaver {
 
   /** The writes attached to a thread as CTEs (`attached_write_N as (...)`) taking effect where `condition` holds, forgetting them. */
   takeAttachedWrites(thread: string, condition: SQL): SQL[] {
-    const writes = this.attachedWrites.get(thread) ?? [];
-    this.attachedWrites.delete(thread);
-    return writes.map((write, index) => sql`${sql.raw(`attached_write_${index}`)} as (${write(condition)})`);
+    return this.takeWrites(thread).map((write, index) => sql`${sql.raw(`attached_write_${index}`)} as (${write(condition)})`);
   }
 
   /** The attached node runs of a thread as one statement (none when there are none), and its attached writes, forgetting them. */
   private takeAttached(thread: string): SQL[] {
     const batches = this.attached.get(thread) ?? [];
     this.attached.delete(thread);
+    return [...(batches.length > 0 ? [nodeRunBatchesInsertStatement(batches)] : []), ...this.takeWrites(thread).map((write) => write(sql`true`))];
+  }
+
+  private takeWrites(thread: string): ExecutionWrite[] {
     const writes = this.attachedWrites.get(thread) ?? [];
     this.attachedWrites.delete(thread);
-    return [...(batches.length > 0 ? [nodeRunBatchesInsertStatement(batches)] : []), ...writes.map((write) => write(sql`true`))];
+    return writes;
   }
 
   override async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
