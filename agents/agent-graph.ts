@@ -69,6 +69,12 @@ export interface AgentSteps {
   tools(state: AgentStateValues): Promise<Partial<AgentStateValues>>;
   /** Where to go after a model step, given the state with that step's update applied. */
   afterModel(state: AgentStateValues): "tools" | "model" | typeof END;
+  /**
+   * Does this step act outside the run (a tools step calling a tool that is not `pure`)? It then starts only once every
+   * checkpoint before it is stored. A model call or a pure tool may start while the last checkpoint is being written:
+   * a crash before it lands runs them again, as it would without the overlap (agent-stepper.ts).
+   */
+  actsOutside(node: "model" | "tools", state: AgentStateValues): boolean;
 }
 
 export function agentSteps(options: AgentGraphOptions): AgentSteps {
@@ -110,12 +116,15 @@ export function agentSteps(options: AgentGraphOptions): AgentSteps {
     };
   };
 
+  const impure = new Set(options.tools.filter((tool) => tool.pure !== true).map((tool) => tool.name));
+  const actsOutside = (node: "model" | "tools", state: AgentStateValues): boolean => node === "tools" && state.pending.some((call) => impure.has(call.toolName));
+
   const afterModel = (state: AgentStateValues): "tools" | "model" | typeof END => {
     if (state.answer !== null || state.failure !== null) return END;
     return state.pending.length > 0 ? "tools" : "model";
   };
 
-  return { model: modelStep, tools: toolsStep, afterModel };
+  return { model: modelStep, tools: toolsStep, afterModel, actsOutside };
 }
 
 /** The steps as a LangGraph graph. Changing its shape means changing agent-stepper.ts, which writes its checkpoints. */

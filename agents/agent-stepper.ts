@@ -7,6 +7,11 @@
  * steps). docs/decisions/agent-first-pass-outside-langgraph.md; tests/integration/agent-stepper-writes-langgraphs-checkpoints
  * compares the checkpoints with LangGraph's own, step by step.
  *
+ * A checkpoint is written while the next step runs when that step acts only inside the run (a model call, a pure tool);
+ * a step that acts outside it (any other tool) starts once every checkpoint before it is stored, and the stepper returns
+ * or throws only once its checkpoints are settled. A crash before a checkpoint lands re-runs from the one before, as it
+ * would have a moment earlier without the overlap (docs/decisions/agent-checkpoints-overlap-pure-steps.md).
+ *
  * What LangGraph does per step for this graph (its `_applyWrites`), and what is reproduced here:
  * - the step's task is the node whose trigger channel (`branch:to:<node>`) holds a value; `versions_seen[node]` takes
  *   that channel's version;
@@ -65,44 +70,67 @@ export async function stepNewAgentThread(steps: AgentSteps, request: StepperRequ
   const branches: Record<string, string | null> = { "branch:to:model": null };
   let parentId = uuid6(0);
   let state = initialState(request.messages);
+  // The checkpoints written so far, in order: each is sent once the one before it is stored.
+  let stored: Promise<unknown> = Promise.resolve();
+  // The first of them that failed: no step starts after it.
+  let failure: { error: unknown } | undefined;
 
-  for (let step = 1; ; step++) {
-    const node = (Object.keys(branches)[0]?.slice("branch:to:".length) ?? "") as StepName;
-    if (node !== "model" && node !== "tools") throw new Error(`agent stepper: no step after step ${step - 1} (branches ${Object.keys(branches).join(", ")})`);
-    signal.throwIfAborted();
-    const update = await steps[node](state);
-    signal.throwIfAborted();
-    state = applyUpdate(state, update);
+  try {
+    for (let step = 1; ; step++) {
+      const node = (Object.keys(branches)[0]?.slice("branch:to:".length) ?? "") as StepName;
+      if (node !== "model" && node !== "tools") throw new Error(`agent stepper: no step after step ${step - 1} (branches ${Object.keys(branches).join(", ")})`);
+      signal.throwIfAborted();
+      if (failure) throw failure.error;
+      if (steps.actsOutside(node, state)) await stored;
+      const update = await steps[node](state);
+      signal.throwIfAborted();
+      state = applyUpdate(state, update);
 
-    const trigger = `branch:to:${node}`;
-    seen[node] = { [trigger]: versions[trigger] };
-    const version = nextVersion(versions);
-    const written = new Set<string>(Object.keys(update));
-    delete branches[trigger];
-    written.add(trigger);
-    const route = node === "model" ? steps.afterModel(state) : "model";
-    if (route !== END) {
-      branches[`branch:to:${route}`] = node === "model" ? node : null;
-      written.add(`branch:to:${route}`);
+      const trigger = `branch:to:${node}`;
+      seen[node] = { [trigger]: versions[trigger] };
+      const version = nextVersion(versions);
+      const written = new Set<string>(Object.keys(update));
+      delete branches[trigger];
+      written.add(trigger);
+      const route = node === "model" ? steps.afterModel(state) : "model";
+      if (route !== END) {
+        branches[`branch:to:${route}`] = node === "model" ? node : null;
+        written.add(`branch:to:${route}`);
+      }
+      const newVersions: ChannelVersions = {};
+      for (const channel of written) {
+        versions[channel] = version;
+        newVersions[channel] = version;
+      }
+
+      if (route === END && request.storeFinalCheckpoint === false) {
+        await stored;
+        return state;
+      }
+      const checkpoint: Checkpoint = {
+        v: 4,
+        id: uuid6(step),
+        ts: new Date().toISOString(),
+        channel_values: { ...state, __pregel_tasks: [], ...branches },
+        channel_versions: { ...versions },
+        versions_seen: structuredClone(seen),
+      };
+      const config = { configurable: { thread_id: threadId, checkpoint_ns: "", checkpoint_id: parentId } };
+      stored = stored.then(() => checkpointer.put(config, checkpoint, { source: "loop", step, parents: {} }, newVersions));
+      // Awaited before a step that acts outside the run and before returning; a failure also stops the next step.
+      stored.catch((error: unknown) => (failure ??= { error }));
+      parentId = checkpoint.id;
+      if (route === END) {
+        await stored;
+        return state;
+      }
+      // One turn of the event loop: the put serializes and hands its statement to the database (promise jobs) before the
+      // next step's own work (a tool's sandbox, building the model request) holds the thread.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const newVersions: ChannelVersions = {};
-    for (const channel of written) {
-      versions[channel] = version;
-      newVersions[channel] = version;
-    }
-
-    if (route === END && request.storeFinalCheckpoint === false) return state;
-    const checkpoint: Checkpoint = {
-      v: 4,
-      id: uuid6(step),
-      ts: new Date().toISOString(),
-      channel_values: { ...state, __pregel_tasks: [], ...branches },
-      channel_versions: { ...versions },
-      versions_seen: structuredClone(seen),
-    };
-    const config = { configurable: { thread_id: threadId, checkpoint_ns: "", checkpoint_id: parentId } };
-    await checkpointer.put(config, checkpoint, { source: "loop", step, parents: {} }, newVersions);
-    parentId = checkpoint.id;
-    if (route === END) return state;
+  } catch (error) {
+    // Nothing of this thread is written after the stepper is done: a retry of the node reads what is stored.
+    await stored.catch(() => undefined);
+    throw error;
   }
 }

@@ -12,6 +12,12 @@ export interface AgentTool {
   description: string;
   /** JSON Schema (draft 2020-12 or 7) of the arguments object. */
   inputSchema: JsonObject;
+  /**
+   * True when a call has no effect outside the run: it reads and changes nothing elsewhere (sandboxed code, arithmetic).
+   * Such a call may start before the agent's step before it is on disk (a crash then runs it again, which changes
+   * nothing); any other tool starts only once every checkpoint before it is stored (agents/agent-stepper.ts).
+   */
+  pure?: boolean;
   call(args: JsonValue, context: AgentToolCallContext): Promise<JsonValue>;
 }
 

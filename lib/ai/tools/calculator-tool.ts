@@ -116,6 +116,7 @@ export function createCalculatorTool(options: { name?: string; description?: str
     name: tool,
     description: options.description ?? "Evaluates a math expression (arithmetic, functions, units and constants) and returns the result. Use it for any calculation.",
     inputSchema,
+    pure: true,
     async call(rawArgs: JsonValue, context: AgentToolCallContext): Promise<JsonValue> {
       context.signal.throwIfAborted();
       const args = assertArguments(inputSchema, rawArgs ?? {}, tool);

@@ -31,6 +31,8 @@ export function createCodeTool(options: CodeToolOptions): AgentTool {
     name: tool,
     description: options.description,
     inputSchema,
+    // The sandbox has no network, no timers and no host access: a call computes its result from its arguments.
+    pure: true,
     async call(rawArgs: JsonValue, context: AgentToolCallContext): Promise<JsonValue> {
       context.signal.throwIfAborted();
       const args = assertArguments(inputSchema, rawArgs ?? {}, tool);
