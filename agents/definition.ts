@@ -45,6 +45,8 @@ export const agent = defineNode({
   },
   // Model and tool calls; the agent's own steps are checkpointed in its subgraph (docs/ai.md).
   sideEffects: true,
+  // Its tools that act outside the run wait for its checkpoints, which wait for the execution's row (agent-stepper.ts).
+  effectsFollowItsCheckpoints: true,
   // The AI SDK loads on the first run, not with the node registry at server start.
   execute: async (context) => (await executeModule()).executeAgent(context),
 });

@@ -22,3 +22,15 @@ export class ApprovalDecidedError extends HetumindError {
     super("approval_decided", `Approval ${approvalId} is already ${status}`, { ...fields, approvalId, status });
   }
 }
+
+/**
+ * An execution's row could not be written (its workflow was deleted meanwhile, the database failed). The run stops
+ * before anything durable or outside it; the message carries the database's reason, not the statement.
+ */
+export class ExecutionNotRecordedError extends HetumindError {
+  constructor(executionId: string, cause: unknown) {
+    // drizzle wraps the driver's error ("Failed query: <sql> params: ..."): the reason is the driver's.
+    const reason = cause instanceof Error && cause.cause instanceof Error ? cause.cause.message : cause instanceof Error ? cause.message : String(cause);
+    super("execution_not_recorded", `Execution ${executionId} could not be recorded: ${reason}`, { executionId }, { cause });
+  }
+}

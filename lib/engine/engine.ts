@@ -19,6 +19,7 @@ import { clearNodeRunOutputs, nodeRunsInsertCte } from "@/lib/db/queries/node-ru
 import { getWorkflow } from "@/lib/db/queries/workflows";
 import { DEFAULT_WORKSPACE_ID, type Execution } from "@/lib/db/schema";
 import { ExecutionStateError, ExecutionTimeoutError, HetumindError, NodeExecutionError, NotFoundError } from "@/lib/errors";
+import { ExecutionNotRecordedError } from "@/lib/db/errors";
 import { createLogger, type Logger } from "@/lib/log";
 import { lazyModule } from "@/lib/lazy-module";
 import { loadSandbox } from "@/lib/sandbox";
@@ -71,10 +72,14 @@ export interface StartRequest {
   /** Leave it queued for a worker instead of claiming it for this process. */
   queue?: boolean;
   /**
-   * Record the execution when it ends instead of when it starts, if it can: a workflow with no side-effect node and no
-   * pause that ends within its first segment is written once, with its node runs, in one statement (webhooks that
-   * answer from the run use this; see docs/decisions/first-segment-outside-langgraph.md). A run that goes past its
-   * first segment is recorded at that point and continues as usual. Not with `queue`.
+   * The caller runs the execution at once and waits for it (a webhook that answers from the run, a chat): the run need
+   * not wait for its row. Not with `queue`.
+   * - A workflow with no side-effect node and no pause is recorded when it ends, if it ends within its first segment:
+   *   written once, with its node runs, in one statement (docs/decisions/first-segment-outside-langgraph.md). A run that
+   *   goes past its first segment is recorded at that point and continues as usual.
+   * - Any other workflow is recorded at once, but `start` does not wait for the row: the run starts while it is being
+   *   written, and everything durable or outside the run waits for it (a side-effect node, a checkpoint, the end;
+   *   docs/decisions/execution-row-written-while-the-run-starts.md).
    */
   deferRecord?: boolean;
   /**
@@ -109,10 +114,14 @@ function deterministicUuid(seed: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** An execution this process created and has not run yet; `deferred` when its row is written only when it ends. */
+/**
+ * An execution this process created and has not run yet; `deferred` when its row is written only when it ends,
+ * `recorded` while its row is being written.
+ */
 interface FreshExecution {
   compiled: CompiledWorkflow;
   deferred?: CreateExecutionInput;
+  recorded?: Promise<void>;
 }
 
 /**
@@ -171,11 +180,24 @@ export class Engine {
       timeoutAt: timeout ? new Date(Date.now() + timeout * 1000) : null,
       claim: request.queue ? undefined : { workerId: this.workerId, leaseMs: this.leaseMs },
     };
-    if (request.deferRecord && !request.queue && compiled.sideEffectNodes + compiled.pauseNodes === 0) {
-      // Executions recorded when they end wait here while the database is behind with recording them.
-      await this.finishedWriter.admit();
+    if (request.deferRecord && !request.queue) {
       const execution = pendingExecution({ ...record, claim: { workerId: this.workerId, leaseMs: this.leaseMs } });
-      this.fresh.set(execution.id, { compiled, deferred: record });
+      if (compiled.sideEffectNodes + compiled.pauseNodes === 0) {
+        // Executions recorded when they end wait here while the database is behind with recording them.
+        await this.finishedWriter.admit();
+        this.fresh.set(execution.id, { compiled, deferred: record });
+        return execution;
+      }
+      const recorded = createExecution(this.db, record).then(
+        () => undefined,
+        (error: unknown) => {
+          throw new ExecutionNotRecordedError(execution.id, error);
+        },
+      );
+      // Its failure is the run's (awaited before anything durable); not an unhandled rejection meanwhile.
+      recorded.catch(() => undefined);
+      this.checkpointer.afterRecord(execution.id, recorded);
+      this.fresh.set(execution.id, { compiled, recorded });
       return execution;
     }
     const execution = await createExecution(this.db, record);
@@ -201,6 +223,8 @@ export class Engine {
     const compiled = fresh?.compiled ?? compileWorkflowCached(execution.workflowSnapshot, this.options.registry);
     // Until a deferred execution is recorded, there is no row to heartbeat or to record a failure on.
     let deferred = fresh?.deferred;
+    // The row being written while the run starts: what is durable or acts outside the run waits for it.
+    const recorded = fresh?.recorded;
     const abort = new AbortController();
     this.running.set(execution.id, abort);
     let cancelled = execution.cancelRequested;
@@ -221,7 +245,12 @@ export class Engine {
       }, Math.max(200, Math.floor(this.leaseMs / 3)));
       heartbeat.unref();
     };
-    if (!deferred) startHeartbeat();
+    let ended = false;
+    if (recorded) {
+      recorded.then(() => !ended && startHeartbeat(), () => undefined);
+    } else if (!deferred) {
+      startHeartbeat();
+    }
     const deadline = execution.timeoutAt ? execution.timeoutAt.getTime() : Infinity;
     const timeoutTimer = Number.isFinite(deadline)
       ? setTimeout(() => abort.abort(new ExecutionTimeoutError(execution.id, compiled.workflow.settings.executionTimeout ?? 0)), Math.max(0, deadline - Date.now()))
@@ -262,6 +291,7 @@ export class Engine {
         checkpointer: this.checkpointer,
         // In the execution's next write: the next checkpoint of its thread, or its end (finish), or at release.
         withNextWrite: (write) => this.checkpointer.attachWrite(execution.id, write),
+        ...(recorded ? { recorded: () => recorded } : {}),
         getCredential: (type, { node, definition }) =>
           resolveNodeCredential(this.db, execution.workspaceId, type, { name: node.name, credentials: node.credentials, declared: definition.credentials }),
       };
@@ -274,6 +304,7 @@ export class Engine {
         const trigger = triggerNodeOf(execution.workflowSnapshot, compiled);
         const first = await runSegment(initialRunState(trigger, execution.input === null || execution.input === undefined ? [] : toItems(execution.input)), { ...environment, newExecution: true });
         if (first.state.done) {
+          await recorded;
           const outcome = await this.finish(execution, compiled, first.state, { runs: first.runs, deferred: deferred ? execution : undefined });
           deferred = undefined;
           return outcome;
@@ -317,18 +348,22 @@ export class Engine {
     } catch (error) {
       const serialized = serializeError(error);
       log.error("execution failed", { error: serialized.message, code: serialized.code });
-      const recorded = deferred
+      // A row still being written gets the failure once it is there (if it never got there, nothing can be recorded).
+      await recorded?.catch(() => undefined);
+      const failureRecorded = deferred
         ? this.finishedWriter.write({ execution, end: { status: "failed", error: serialized }, runs: [] })
         : updateExecutionStatus(this.db, { workspaceId: execution.workspaceId, executionId: execution.id, status: "failed", error: serialized });
       deferred = undefined;
-      await recorded.catch((updateError: unknown) => log.error("could not record the failure", { error: String(updateError) }));
+      await failureRecorded.catch((updateError: unknown) => log.error("could not record the failure", { error: String(updateError) }));
       await this.afterFailure(execution, serialized, null);
       return { status: "failed", executionId: execution.id, error: serialized };
     } finally {
       await this.checkpointer.release(execution.id).catch((error: unknown) => log.error("could not record node runs", { error: String(error) }));
       // A run that failed or paused keeps its agents' threads (retention deletes them with the execution): forget them here.
       this.checkpointer.takeSubThreads(execution.id);
+      this.checkpointer.forgetRecord(execution.id);
       releaseExpressionVm(execution.id);
+      ended = true;
       clearInterval(heartbeat);
       clearTimeout(timeoutTimer);
       this.running.delete(execution.id);

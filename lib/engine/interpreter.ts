@@ -47,6 +47,11 @@ export interface SegmentEnvironment {
   newExecution?: boolean;
   /** See `ExecuteContext.withNextWrite`. */
   withNextWrite?(write: ExecutionWrite): void;
+  /**
+   * Set while the execution's row is being written (the run started without waiting for it): resolves once it is. A
+   * side-effect node waits for it before it runs, unless its effects follow its own checkpoints.
+   */
+  recorded?(): Promise<void>;
 }
 
 export interface SegmentResult {
@@ -270,6 +275,7 @@ class SegmentRun {
       if (node.disabled) {
         output = [activation.inputs[0] ?? []];
       } else {
+        if (definition.sideEffects && !definition.effectsFollowItsCheckpoints) await this.env.recorded?.();
         const result = await this.execute(compiled, activation, runIndex);
         output = result.output;
         attempt = result.attempt;

@@ -219,6 +219,9 @@ export function handleChatMessage(request: Request, workflowId: string, options:
       mode: "trigger",
       triggerNode: target.nodeName,
       input: { sessionId, chatInput, action: "sendMessage" },
+      // The reply streams from the run: it starts while the execution's row is written (or, for a workflow without side
+      // effects, the row is written when it ends).
+      deferRecord: true,
     });
     return uiMessageSseResponse(
       async (writer) => {

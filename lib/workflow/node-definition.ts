@@ -201,6 +201,13 @@ interface NodeDeclaration<Schema extends z.ZodType> {
   rawParameterKeys?: string[];
   /** Ends a segment: the execution is checkpointed right after this node runs (HTTP, model calls, sub-workflows). */
   sideEffects: boolean;
+  /**
+   * With `sideEffects`: what the node does outside the run waits for what it writes itself, and that waits for the
+   * execution's row (the AI Agent: a tool that is not pure starts once the agent's checkpoints are stored). The engine
+   * then starts the node while the execution's row is still being written (`StartRequest.deferRecord`); any other
+   * side-effect node starts once the row is written.
+   */
+  effectsFollowItsCheckpoints?: boolean;
   /** Calls `context.pause()`: starts a segment of its own. */
   pauses?: boolean;
   /** May close a cycle through `main` (Loop Over Items). */

@@ -117,6 +117,18 @@ function agentWorkflow(agentParameters: Record<string, unknown> = {}, options: {
 type ChatBody = { messages: Array<{ role: string; content: unknown; tool_call_id?: string }>; tools?: Array<{ function: { name: string } }> };
 
 describe("the AI Agent", () => {
+  it("runs while its execution's row is written, and calls no tool that acts outside the run if the row never is", async () => {
+    openai.script({ toolCalls: [{ id: "call_1", name: "add", input: { a: 2, b: 3 } }] }, { text: "5" });
+    // No such workflow: the row's foreign key refuses it, after the first model call has started.
+    const execution = await test.engine.start({ workflow: agentWorkflow(), workflowId: "no-such-workflow", input: { chatInput: "2 + 3?" }, deferRecord: true });
+    const outcome = await test.engine.run(execution);
+    expect(outcome).toMatchObject({ status: "failed", error: { code: "execution_not_recorded" } });
+    // The test's adder is not pure: it waits for the agent's first checkpoint, which waits for the row.
+    expect(adder.calls).toEqual([]);
+    const left = await queryRows<{ n: number }>(test.database.db, sql`select count(*)::int as n from checkpoints where thread_id like ${`${execution.id}%`}`);
+    expect(left[0].n).toBe(0);
+  });
+
   it("offers the tools, runs the calls the model asks for, gives it the results and outputs its answer with usage per model call", async () => {
     openai.script({ toolCalls: [{ id: "call_1", name: "add", input: { a: 2, b: 3 } }], usage: { input: 100, output: 10 } }, { text: "2 + 3 = 5", usage: { input: 150, output: 8 } });
     const outcome = await test.engine.startAndRun({ workflow: agentWorkflow({ systemMessage: "You add.", returnIntermediateSteps: true }), input: { chatInput: "What is 2 + 3?" } });

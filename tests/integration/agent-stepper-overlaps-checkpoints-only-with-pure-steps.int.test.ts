@@ -34,7 +34,7 @@ class GatedSaver extends MemorySaver {
       this.gates.push({ step: metadata.step, land, fail });
       for (const wake of this.waiting.splice(0)) wake();
     });
-    const stored = await super.put(config, checkpoint, metadata, newVersions);
+    const stored = await super.put(config, checkpoint, metadata);
     this.log.push(`put ${metadata.step} stored`);
     return stored;
   }

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/lib/db/client";
@@ -60,11 +62,56 @@ describe("executions recorded when they end (deferRecord)", () => {
     ]);
   });
 
-  it("records a workflow with a side-effect node before it runs: deferRecord does not apply", async () => {
-    const workflow = workflowOf([{ name: "Call", type: "hetumind.httpRequest", parameters: { url: "http://127.0.0.1:9/never" } }], [["Start", "Call"]]);
-    const execution = await testEngine.engine.start({ workflow, deferRecord: true });
-    expect(await getExecution(testEngine.database.db, DEFAULT_WORKSPACE_ID, execution.id)).toMatchObject({ status: "running" });
-    await testEngine.engine.run(execution);
+  it("records a workflow with a side-effect node at once, and runs the node only once its row is written", async () => {
+    // The server looks the execution up when the node's request arrives.
+    const seen: Array<string | undefined> = [];
+    const server = createServer((request, response) => {
+      const id = new URL(request.url ?? "/", "http://x").searchParams.get("execution") ?? "";
+      void getExecution(testEngine.database.db, DEFAULT_WORKSPACE_ID, id).then((row) => {
+        seen.push(row?.status);
+        response.end("{}");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const allowed = process.env.HETUMIND_ALLOW_PRIVATE_NETWORK;
+    process.env.HETUMIND_ALLOW_PRIVATE_NETWORK = "true";
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/?execution={{ $execution.id }}`;
+      const workflow = workflowOf([{ name: "Call", type: "hetumind.httpRequest", parameters: { url } }], [["Start", "Call"]]);
+      const execution = await testEngine.engine.start({ workflow, deferRecord: true });
+      expect((await testEngine.engine.run(execution)).status).toBe("succeeded");
+      expect(seen).toEqual(["running"]);
+      expect((await getExecution(testEngine.database.db, DEFAULT_WORKSPACE_ID, execution.id))?.status).toBe("succeeded");
+    } finally {
+      if (allowed === undefined) delete process.env.HETUMIND_ALLOW_PRIVATE_NETWORK;
+      else process.env.HETUMIND_ALLOW_PRIVATE_NETWORK = allowed;
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("fails the run when the row of a workflow with side effects cannot be written: its node never runs, nothing is left", async () => {
+    let requests = 0;
+    const server = createServer((_request, response) => {
+      requests += 1;
+      response.end("{}");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const workflow = workflowOf([{ name: "Call", type: "hetumind.httpRequest", parameters: { url, options: { allowPrivateNetwork: true } } }], [["Start", "Call"]]);
+      // No such workflow: the row's foreign key refuses it.
+      const execution = await testEngine.engine.start({ workflow, workflowId: "no-such-workflow", deferRecord: true });
+      const outcome = await testEngine.engine.run(execution);
+      expect(outcome.status).toBe("failed");
+      expect(outcome.status === "failed" && outcome.error).toMatchObject({ code: "execution_not_recorded", message: expect.stringMatching(/could not be recorded: .*foreign key/) });
+      expect(outcome.status === "failed" && outcome.error.message).not.toContain("insert into");
+      expect(requests).toBe(0);
+      expect(await getExecution(testEngine.database.db, DEFAULT_WORKSPACE_ID, execution.id)).toBeUndefined();
+      expect(await count("node_runs", execution.id)).toBe(0);
+      expect(await count("checkpoints", execution.id)).toBe(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("records a run that outlasts its first segment when the segment ends, then finishes it through LangGraph", async () => {

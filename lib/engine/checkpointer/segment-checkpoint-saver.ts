@@ -20,6 +20,8 @@ import { DrizzleCheckpointSaver } from "./drizzle-checkpoint-saver";
  *    by one checkpoint (durability "exit") go in as one multi-row INSERT, so that their batch ids keep their order.
  * 3. Nodes' writes handed over with `attachWrite` (`ExecuteContext.withNextWrite`: the agent's memory turn) go the same
  *    way: in the thread's next checkpoint, or in the execution's end (`takeAttachedWrites`), or at `release`.
+ * 4. While an execution's row is being written (`afterRecord`: the engine starts a run without waiting for it), the
+ *    writes of its threads (its own and its agents', `<executionId>/...`) wait for it, and fail with it.
  */
 export class SegmentCheckpointSaver extends DrizzleCheckpointSaver {
   private readonly held = new Map<string, Array<{ config: RunnableConfig; writes: PendingWrite[]; taskId: string; taskPath?: string }>>();
@@ -27,9 +29,31 @@ export class SegmentCheckpointSaver extends DrizzleCheckpointSaver {
   private readonly attachedWrites = new Map<string, ExecutionWrite[]>();
   /** Executions whose nodes wrote threads of their own (`<executionId>/...`, the agents'), not deleted yet. */
   private readonly withSubThreads = new Set<string>();
+  /** Executions whose row is being written. */
+  private readonly recording = new Map<string, Promise<void>>();
 
   private static threadOf(config: RunnableConfig): string {
     return String(config.configurable?.thread_id ?? "");
+  }
+
+  /** The execution's row is being written: its threads' writes wait for `recorded` (and fail with it). */
+  afterRecord(executionId: string, recorded: Promise<void>): void {
+    this.recording.set(executionId, recorded);
+    recorded.then(
+      () => this.recording.get(executionId) === recorded && this.recording.delete(executionId),
+      () => undefined,
+    );
+  }
+
+  /** The run is over: a row that failed to be written is no longer waited for. */
+  forgetRecord(executionId: string): void {
+    this.recording.delete(executionId);
+  }
+
+  /** Resolves once the row of the thread's execution is written (at once when it is not being written). */
+  private async recordOf(thread: string): Promise<void> {
+    const slash = thread.indexOf("/");
+    await this.recording.get(slash > 0 ? thread.slice(0, slash) : thread);
   }
 
   /** Writes a segment's node runs with the thread's next checkpoint. */
@@ -69,6 +93,7 @@ export class SegmentCheckpointSaver extends DrizzleCheckpointSaver {
     const internal = writes.some(([channel]) => channel.startsWith("__"));
     const thread = SegmentCheckpointSaver.threadOf(config);
     if (internal) {
+      await this.recordOf(thread);
       await this.flushHeld(thread);
       return super.putWrites(config, writes, taskId, taskPath);
     }
@@ -82,7 +107,9 @@ export class SegmentCheckpointSaver extends DrizzleCheckpointSaver {
     const slash = thread.indexOf("/");
     if (slash > 0) this.withSubThreads.add(thread.slice(0, slash));
     this.held.delete(thread);
-    return this.putAlongside(config, checkpoint, metadata, newVersions, this.takeAttached(thread));
+    const alongside = this.takeAttached(thread);
+    await this.recordOf(thread);
+    return this.putAlongside(config, checkpoint, metadata, newVersions, alongside);
   }
 
   /**
@@ -107,6 +134,8 @@ export class SegmentCheckpointSaver extends DrizzleCheckpointSaver {
    */
   async release(thread: string): Promise<void> {
     this.held.delete(thread);
-    for (const statement of this.takeAttached(thread)) await this.db.execute(statement);
+    const statements = this.takeAttached(thread);
+    if (statements.length > 0) await this.recordOf(thread);
+    for (const statement of statements) await this.db.execute(statement);
   }
 }
