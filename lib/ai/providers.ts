@@ -1,7 +1,9 @@
 /**
  * The one place provider models are made (STYLE 11): from a provider name, a connection (key, base URL, headers) and a model
  * id. Every request goes through the guarded stream fetch (lib/net): a private address is refused unless
- * HETUMIND_ALLOW_PRIVATE_NETWORK=true. Clients are built per call, never at import.
+ * HETUMIND_ALLOW_PRIVATE_NETWORK=true (read per request). Models are built on first use, never at import, and kept per
+ * provider, connection and model id (the last 64): building one costs ~0.3 ms, and its zod schemas of the provider's
+ * chunks are built and compiled again on first use, ~0.5 ms more per agent run (docs/ai.md, "Agent bench").
  */
 import { createAnthropic } from "@ai-sdk/anthropic";
 import { createOpenAI } from "@ai-sdk/openai";
@@ -24,8 +26,26 @@ export interface ProviderModelOptions {
   fetch?: typeof fetch;
 }
 
+const MODELS_KEPT = 64;
+const models = new Map<string, ProviderLanguageModel>();
+
 export function createProviderModel(provider: ProviderName, connection: ProviderConnection, modelId: string, options: ProviderModelOptions = {}): ProviderLanguageModel {
-  const fetchImplementation = options.fetch ?? createGuardedStreamFetch();
+  if (options.fetch) return buildProviderModel(provider, connection, modelId, options.fetch);
+  // A provider model holds only its settings: one serves every call with the same ones. The key holds the API key, in
+  // memory like the credential cache.
+  const key = JSON.stringify([provider, connection.baseUrl, connection.apiKey ?? null, connection.organization ?? null, connection.headers ?? null, modelId]);
+  let model = models.get(key);
+  if (model) {
+    models.delete(key);
+  } else {
+    model = buildProviderModel(provider, connection, modelId, createGuardedStreamFetch());
+    if (models.size >= MODELS_KEPT) models.delete(models.keys().next().value!);
+  }
+  models.set(key, model);
+  return model;
+}
+
+function buildProviderModel(provider: ProviderName, connection: ProviderConnection, modelId: string, fetchImplementation: typeof fetch): ProviderLanguageModel {
   const baseURL = connection.baseUrl.replace(/\/+$/, "");
   switch (provider) {
     case "openai":
