@@ -16,5 +16,6 @@ export {
   type ConsoleEntry,
   type ConsoleLevel,
 } from "./session";
+export { prepareVm } from "./spare-vm";
 export { DEFAULT_LIMITS, STACK_LIMIT_SAFE_MAX_BYTES, STACK_LIMIT_MAX_BYTES, resolveLimits, type SandboxLimits } from "./vm";
 export { HOST_ONLY_NAMES, normalizeVmMessage } from "./errors";

@@ -7,6 +7,7 @@ import type { QuickJSHandle } from "quickjs-emscripten-core";
 import { SandboxError } from "@/lib/errors";
 import type { JsonValue } from "@/lib/workflow/items";
 import { toSandboxError, type UserSourceMapping } from "./errors";
+import { takeVm } from "./spare-vm";
 import { SandboxVm, VmFailure, resolveLimits, type SandboxLimits } from "./vm";
 
 /** A host function user code may call. Arguments and result cross the boundary as JSON; a throw becomes a VM Error. */
@@ -207,7 +208,7 @@ export interface SandboxRunHooks {
  */
 export function runInSandbox<T>(options: SandboxRunOptions, body: (session: SandboxSession) => T, hooks: SandboxRunHooks = {}): T {
   const limits = resolveLimits(options);
-  const vm = new SandboxVm(limits);
+  const vm = takeVm(limits);
   const session = new SandboxSession(vm, limits);
   try {
     return vm.withDeadline(limits.timeoutMs, () => {

@@ -5,6 +5,7 @@ import { ToolConfigError, calculate, createCalculatorTool, createCodeTool, creat
 
 beforeAll(loadCalculator);
 import { HetumindError, SandboxError } from "@/lib/errors";
+import { loadSandbox } from "@/lib/sandbox";
 import type { JsonObject } from "@/lib/workflow/items";
 
 function callContext(id = "call-1"): AgentToolCallContext {
@@ -21,6 +22,26 @@ async function failure(promise: Promise<unknown>): Promise<HetumindError> {
 }
 
 describe("Code tool", () => {
+  it("holds its code to its own memory limit, also when a VM was built ahead for it", async () => {
+    await loadSandbox();
+    const tool = createCodeTool({ name: "hog", description: "Allocates", code: "const a = []; while (true) a.push('x'.repeat(1e5) + a.length);", memoryLimitMb: 16 });
+    // The tool's creation asked for its VM to be built on the next turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    const error = await failure(tool.call({ query: "" }, callContext()));
+    expect(error.code).toBe("code_memory");
+    expect(error.message).toContain("more memory than its limit of 16 MB");
+  });
+
+  it("runs every call in a fresh VM: nothing one call leaves in its globals reaches the next", async () => {
+    await loadSandbox();
+    const tool = createCodeTool({ name: "count", description: "Counts", code: "globalThis.seen = (globalThis.seen ?? 0) + 1; return seen" });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await tool.call({ query: "" }, callContext("a"))).toBe(1);
+    createCodeTool({ name: "count", description: "Counts", code: "return 0" });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await tool.call({ query: "" }, callContext("b"))).toBe(1);
+  });
+
   it("runs sandboxed code with `query` by default", async () => {
     const tool = createCodeTool({ name: "shout", description: "Upper-cases text", code: "return query.toUpperCase() + '!'" });
     expect(tool.inputSchema).toMatchObject({ properties: { query: { type: "string" } }, required: ["query"] });

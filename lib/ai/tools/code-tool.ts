@@ -5,7 +5,7 @@
  */
 import type { AgentTool, AgentToolCallContext } from "@/lib/ai/agent-tool";
 import { assertArguments } from "@/lib/ai/json-schema";
-import { loadSandbox, runUserCode } from "@/lib/sandbox";
+import { isSandboxLoaded, loadSandbox, prepareVm, resolveLimits, runUserCode, type SandboxLimits } from "@/lib/sandbox";
 import { isJsonObject, type JsonObject, type JsonValue } from "@/lib/workflow/items";
 import { assertToolName, ToolExecutionError } from "./errors";
 import { declaredInputSchema, queryInputSchema } from "./input-schema";
@@ -27,6 +27,12 @@ export function createCodeTool(options: CodeToolOptions): AgentTool {
   const tool = assertToolName(options.name, { node: options.node });
   const declared = options.inputSchema !== undefined;
   const inputSchema = declared ? declaredInputSchema(options.inputSchema!, tool, options.node) : queryInputSchema();
+  const limits: Partial<SandboxLimits> = {
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.memoryLimitMb !== undefined ? { memoryLimitBytes: options.memoryLimitMb * 1024 * 1024 } : {}),
+  };
+  // The agent that got this tool is about to wait for its memory and its model: its first call's VM is built meanwhile.
+  if (isSandboxLoaded()) prepareVm(resolveLimits(limits));
   return {
     name: tool,
     description: options.description,
@@ -43,8 +49,7 @@ export function createCodeTool(options: CodeToolOptions): AgentTool {
         globals: { query: declared ? values : (values.query ?? ""), args: values },
         label: `the Code tool "${tool}"`,
         ...(options.node ? { node: options.node } : {}),
-        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-        ...(options.memoryLimitMb !== undefined ? { memoryLimitMb: options.memoryLimitMb } : {}),
+        ...limits,
       });
       if (value === undefined) {
         throw new ToolExecutionError(`The Code tool "${tool}" returned nothing: its code must return a value`, { tool, ...(options.node ? { node: options.node } : {}) }, { code: "tool_no_result" });
