@@ -10,7 +10,9 @@
  * A checkpoint is written while the next step runs when that step acts only inside the run (a model call, a pure tool);
  * a step that acts outside it (any other tool) starts once every checkpoint before it is stored, and the stepper returns
  * or throws only once its checkpoints are settled. A crash before a checkpoint lands re-runs from the one before, as it
- * would have a moment earlier without the overlap (docs/decisions/agent-checkpoints-overlap-pure-steps.md).
+ * would have a moment earlier without the overlap. Checkpoints go through a CheckpointQueue (checkpoint-queue.ts): in
+ * order, and one of inside steps still waiting for its turn is replaced by the next
+ * (docs/decisions/agent-checkpoints-overlap-pure-steps.md).
  *
  * What LangGraph does per step for this graph (its `_applyWrites`), and what is reproduced here:
  * - the step's task is the node whose trigger channel (`branch:to:<node>`) holds a value; `versions_seen[node]` takes
@@ -26,6 +28,7 @@ import { END } from "@langchain/langgraph";
 import { type BaseCheckpointSaver, type ChannelVersions, type Checkpoint, uuid6 } from "@langchain/langgraph-checkpoint";
 import type { ModelMessage } from "ai";
 import { AgentState, type AgentSteps, type AgentStateValues } from "./agent-graph";
+import { CheckpointQueue } from "./checkpoint-queue";
 
 type StepName = "model" | "tools";
 type Channel = keyof AgentStateValues;
@@ -70,18 +73,17 @@ export async function stepNewAgentThread(steps: AgentSteps, request: StepperRequ
   const branches: Record<string, string | null> = { "branch:to:model": null };
   let parentId = uuid6(0);
   let state = initialState(request.messages);
-  // The checkpoints written so far, in order: each is sent once the one before it is stored.
-  let stored: Promise<unknown> = Promise.resolve();
-  // The first of them that failed: no step starts after it.
-  let failure: { error: unknown } | undefined;
+  const queue = new CheckpointQueue(checkpointer);
 
   try {
     for (let step = 1; ; step++) {
       const node = (Object.keys(branches)[0]?.slice("branch:to:".length) ?? "") as StepName;
       if (node !== "model" && node !== "tools") throw new Error(`agent stepper: no step after step ${step - 1} (branches ${Object.keys(branches).join(", ")})`);
       signal.throwIfAborted();
-      if (failure) throw failure.error;
-      if (steps.actsOutside(node, state)) await stored;
+      // No step starts after a checkpoint that failed; one that acts outside the run starts once all are stored.
+      if (queue.failed) throw queue.failed.error;
+      const actsOutside = steps.actsOutside(node, state);
+      if (actsOutside) await queue.settled();
       const update = await steps[node](state);
       signal.throwIfAborted();
       state = applyUpdate(state, update);
@@ -104,7 +106,7 @@ export async function stepNewAgentThread(steps: AgentSteps, request: StepperRequ
       }
 
       if (route === END && request.storeFinalCheckpoint === false) {
-        await stored;
+        await queue.dropWaiting();
         return state;
       }
       const checkpoint: Checkpoint = {
@@ -116,12 +118,10 @@ export async function stepNewAgentThread(steps: AgentSteps, request: StepperRequ
         versions_seen: structuredClone(seen),
       };
       const config = { configurable: { thread_id: threadId, checkpoint_ns: "", checkpoint_id: parentId } };
-      stored = stored.then(() => checkpointer.put(config, checkpoint, { source: "loop", step, parents: {} }, newVersions));
-      // Awaited before a step that acts outside the run and before returning; a failure also stops the next step.
-      stored.catch((error: unknown) => (failure ??= { error }));
+      queue.add({ config, checkpoint, metadata: { source: "loop", step, parents: {} }, newVersions, sealed: actsOutside });
       parentId = checkpoint.id;
       if (route === END) {
-        await stored;
+        await queue.settled();
         return state;
       }
       // One turn of the event loop: the put serializes and hands its statement to the database (promise jobs) before the
@@ -130,7 +130,7 @@ export async function stepNewAgentThread(steps: AgentSteps, request: StepperRequ
     }
   } catch (error) {
     // Nothing of this thread is written after the stepper is done: a retry of the node reads what is stored.
-    await stored.catch(() => undefined);
+    await queue.settled().catch(() => undefined);
     throw error;
   }
 }

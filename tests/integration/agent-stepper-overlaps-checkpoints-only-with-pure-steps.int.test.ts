@@ -8,7 +8,7 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { type ChannelVersions, type Checkpoint, type CheckpointMetadata, MemorySaver } from "@langchain/langgraph-checkpoint";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentSteps } from "@/agents/agent-graph";
+import { agentSteps, buildAgentGraph } from "@/agents/agent-graph";
 import { stepNewAgentThread } from "@/agents/agent-stepper";
 import type { AgentTool } from "@/lib/ai/agent-tool";
 import type { ChatModel } from "@/lib/ai/chat-model";
@@ -76,11 +76,11 @@ function adder(log: string[], pure: boolean): AgentTool {
   };
 }
 
-function run(log: string[], saver: GatedSaver, pure: boolean) {
+function run(log: string[], saver: GatedSaver, pure: boolean, storeFinalCheckpoint = true) {
   fixture.reset();
   fixture.script({ toolCalls: [{ id: "c1", name: "add", input: { a: 2, b: 3 } }] }, { text: "5" });
   const steps = agentSteps({ model, tools: [adder(log, pure)], maxSteps: 5, toolTimeoutMs: 5_000, signal: new AbortController().signal, idempotencyPrefix: "exec:Agent" });
-  const done = stepNewAgentThread(steps, { threadId: "t", checkpointer: saver, signal: new AbortController().signal, messages: [{ role: "user", content: "2 + 3?" }] });
+  const done = stepNewAgentThread(steps, { threadId: "t", checkpointer: saver, signal: new AbortController().signal, messages: [{ role: "user", content: "2 + 3?" }], storeFinalCheckpoint });
   return done.then(
     (state) => {
       log.push("returned");
@@ -118,6 +118,46 @@ describe("the agent stepper overlaps a checkpoint only with a step that acts ins
     const state = await done;
     expect(state.answer).toBe("5");
     expect(log).toEqual(["put 1 sent", "tool called", "put 1 stored", "put 2 sent", "put 2 stored", "put 3 sent", "put 3 stored", "returned"]);
+  });
+
+  it("replaces a checkpoint of inside steps that still waits for its turn; LangGraph resumes from the one stored", async () => {
+    const log: string[] = [];
+    const saver = new GatedSaver(log);
+    const done = run(log, saver, true);
+    const first = await saver.next();
+    // The tools step's checkpoint waits behind the first; the second model call answers meanwhile.
+    for (let waited = 0; fixture.calls().completed < 2 && waited < 100; waited++) await settle();
+    await settle();
+    first.land();
+    const last = await saver.next();
+    expect(last.step).toBe(3);
+    last.land();
+    expect((await done).answer).toBe("5");
+    expect(log).toEqual(["put 1 sent", "tool called", "put 1 stored", "put 3 sent", "put 3 stored", "returned"]);
+    // The stored checkpoint carries what the replaced one wrote (the tool step), and the thread is complete.
+    const graph = buildAgentGraph(agentSteps({ model, tools: [], maxSteps: 5, toolTimeoutMs: 5_000, signal: new AbortController().signal, idempotencyPrefix: "exec:Agent" }), saver);
+    const snapshot = await graph.getState({ configurable: { thread_id: "t" } });
+    expect(snapshot.next).toEqual([]);
+    expect(snapshot.values.steps).toEqual([{ toolCallId: "c1", tool: "add", input: { a: 2, b: 3 }, ok: true, output: { sum: 5 } }]);
+    expect(snapshot.values.messages.map((message: { role: string }) => message.role)).toEqual(["user", "assistant", "tool", "assistant"]);
+    // Two checkpoints are stored, the last one's parent being the first.
+    const stored = [];
+    for await (const tuple of saver.list({ configurable: { thread_id: "t" } })) stored.push(tuple);
+    expect(stored.map((tuple) => tuple.metadata?.step)).toEqual([3, 1]);
+    expect(stored[0].parentConfig?.configurable?.checkpoint_id).toBe(stored[1].config.configurable?.checkpoint_id);
+  });
+
+  it("drops a waiting checkpoint of inside steps when the caller records the end itself", async () => {
+    const log: string[] = [];
+    const saver = new GatedSaver(log);
+    const done = run(log, saver, true, false);
+    const first = await saver.next();
+    for (let waited = 0; fixture.calls().completed < 2 && waited < 100; waited++) await settle();
+    await settle();
+    expect(log).not.toContain("returned");
+    first.land();
+    expect((await done).answer).toBe("5");
+    expect(log).toEqual(["put 1 sent", "tool called", "put 1 stored", "returned"]);
   });
 
   it("starts a tool that is not pure only once the checkpoint before it is stored", async () => {
