@@ -77,7 +77,7 @@ export async function executeAgent(context: ExecuteContext<AgentParameters>): Pr
       // The turn: from the user message on (the history loaded before it is not saved again). Idempotent by thread id.
       let start = state.messages.length - 1;
       while (start > 0 && !(state.messages[start].role === "user" && state.messages[start].content === prompt)) start -= 1;
-      const turn = { turnId: threadId, messages: state.messages.slice(Math.max(0, start)) };
+      const turn = { turnId: threadId, messages: state.messages.slice(Math.max(0, start)), firstTry: context.firstTry === true };
       if (withNextWrite && memory.saveWrite) withNextWrite(memory.saveWrite(turn));
       else await memory.save(turn);
     }

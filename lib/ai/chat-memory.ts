@@ -12,9 +12,16 @@ export interface ChatMemory {
    * Adds one turn (the user message, the assistant's and tools' messages). `turnId` is stable across a replay of the same
    * agent run (its thread id), so an implementation stores a turn once even when a crash makes the agent save it again.
    */
-  save(turn: { turnId: string; messages: ModelMessage[] }): Promise<void>;
+  save(turn: ChatTurn): Promise<void>;
   /** `save` as a statement to run inside the execution's next write (`ExecuteContext.withNextWrite`), when it can be one. */
-  saveWrite?(turn: { turnId: string; messages: ModelMessage[] }): ExecutionWrite;
+  saveWrite?(turn: ChatTurn): ExecutionWrite;
+}
+
+export interface ChatTurn {
+  turnId: string;
+  messages: ModelMessage[];
+  /** No earlier try can have stored this turn (the execution's first try of the node): it is new for sure. */
+  firstTry?: boolean;
 }
 
 export function isChatMemory(value: unknown): value is ChatMemory {

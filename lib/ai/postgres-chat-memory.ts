@@ -3,11 +3,12 @@
  * window of the last k turns. Messages are stored as the agent has them (AI SDK `ModelMessage` JSON) and loaded back as is.
  */
 import type { ModelMessage } from "ai";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "@/lib/db/client";
 import { chatTurnInsert, clearChatSession, loadChatTurns } from "@/lib/db/queries/chat-memory";
 import type { ExecutionWrite } from "@/lib/workflow/node-definition";
-import type { ChatMemory } from "./chat-memory";
+import type { ChatMemory, ChatTurn } from "./chat-memory";
+import { sessionChanged, turnStored, windowOf } from "./chat-memory-window-cache";
 
 export interface PostgresChatMemoryOptions {
   db: Database;
@@ -26,30 +27,44 @@ export class PostgresChatMemory implements ChatMemory {
 
   async load(): Promise<ModelMessage[]> {
     const { db, workspaceId, sessionId, windowTurns } = this.options;
-    const turns = await loadChatTurns(db, workspaceId, sessionId, windowTurns);
+    // On the embedded database the window is kept in memory (chat-memory-window-cache.ts).
+    const turns = await windowOf(db, { workspaceId, sessionId }, windowTurns, () => loadChatTurns(db, workspaceId, sessionId, windowTurns));
     return turns.flatMap((turn) => turn.messages as ModelMessage[]);
   }
 
-  async save(turn: { turnId: string; messages: ModelMessage[] }): Promise<void> {
-    await this.options.db.execute(this.saveWrite(turn)(sql`true`));
+  async save(turn: ChatTurn): Promise<void> {
+    const write = this.saveWrite(turn);
+    await this.options.db.execute(write(sql`true`));
+    write.committed();
   }
 
-  saveWrite(turn: { turnId: string; messages: ModelMessage[] }): ExecutionWrite {
-    const { workspaceId, sessionId } = this.options;
+  saveWrite(turn: ChatTurn): ExecutionWrite & { committed(): void } {
+    const { db, workspaceId, sessionId } = this.options;
     // JSON text now: the statement may be built later, and class instances in the messages (URL, Uint8Array) become
-    // the JSON jsonb can take.
+    // the JSON jsonb can take (and what the kept window holds is what a read would give back).
     const messagesJson = JSON.stringify(turn.messages);
-    return (condition) => chatTurnInsert({ workspaceId, sessionId, turnId: turn.turnId, messagesJson }, condition);
+    const session = { workspaceId, sessionId };
+    const write = (condition: SQL) => chatTurnInsert({ workspaceId, sessionId, turnId: turn.turnId, messagesJson }, condition);
+    // A turn that an earlier try may have stored could be older than the kept window: the window is read again then.
+    const committed = turn.firstTry
+      ? () => turnStored(db, session, { turnId: turn.turnId, messages: JSON.parse(messagesJson) as unknown[] })
+      : () => sessionChanged(db, session);
+    return Object.assign(write, { committed });
   }
 
   /** Forgets the whole session (the "clear session" operation). */
   clear(): Promise<number> {
     const { db, workspaceId, sessionId } = this.options;
-    return clearChatSession(db, workspaceId, sessionId);
+    return clearChatMemorySession(db, workspaceId, sessionId);
   }
 }
 
 /** The "clear session" operation outside a workflow (the API route, the CLI). */
-export function clearChatMemorySession(db: Database, workspaceId: string, sessionId: string): Promise<number> {
-  return clearChatSession(db, workspaceId, sessionId);
+export async function clearChatMemorySession(db: Database, workspaceId: string, sessionId: string): Promise<number> {
+  try {
+    return await clearChatSession(db, workspaceId, sessionId);
+  } finally {
+    // Also when the delete failed: whether it took effect is unknown.
+    sessionChanged(db, { workspaceId, sessionId });
+  }
 }

@@ -171,6 +171,7 @@ async function openPglite(options: OpenDatabaseOptions, migrationsFolder: string
     // drizzle-orm/pglite uses only what PGliteThreadClient also has (query, exec, transaction).
     const { drizzle } = await driverModule;
     const db: Database = drizzle({ client: client as PGlite, schema });
+    markSoleWriter(db);
     const hasVector = await queryHasVector(db);
     let closed = false;
     return {
@@ -257,6 +258,22 @@ export async function closeDatabase(): Promise<void> {
  * driver parses (jsonb -> objects, bytea -> Uint8Array/Buffer, int8 -> string on postgres.js, timestamptz -> string
  * on both, since drizzle turns the drivers' date parsing off).
  */
+// A global symbol: Next.js bundles this module once per route, and a database opened by one copy is read by others.
+const SOLE_WRITER = Symbol.for("hetumind.db.sole-writer");
+
+/** The embedded database: only this process writes it (its data directory is locked, or it lives in memory). */
+function markSoleWriter(db: Database): void {
+  (db as unknown as Record<symbol, boolean>)[SOLE_WRITER] = true;
+}
+
+/**
+ * Whether this process is the only one that writes `db` (the embedded database; not Postgres, where several servers
+ * may share it): what it wrote itself is then all there is, and in-process caches of it stay exact.
+ */
+export function isSoleWriter(db: Database): boolean {
+  return (db as unknown as Record<symbol, boolean | undefined>)[SOLE_WRITER] === true;
+}
+
 export async function queryRows<Row>(db: Database, query: SQL): Promise<Row[]> {
   const result: unknown = await db.execute(query);
   if (Array.isArray(result)) return result as Row[];

@@ -464,11 +464,13 @@ export class Engine {
     } else if (first) {
       // The end, the first segment's node runs, what its nodes handed over (`withNextWrite`: an agent's memory turn)
       // and the agents' threads' deletion: one statement. A refused move writes none of it.
-      await updateExecutionStatusWith(this.db, { ...base, ...end }, (moved) => [
-        ...(subThreads ? subThreadDeletions(execution.id, moved) : []),
-        ...(runs.length > 0 ? [nodeRunsInsertCte({ ...base, runs }, moved)] : []),
-        ...this.checkpointer.takeAttachedWrites(execution.id, moved),
-      ]);
+      let committed = () => {};
+      await updateExecutionStatusWith(this.db, { ...base, ...end }, (moved) => {
+        const attached = this.checkpointer.takeAttachedWrites(execution.id, moved);
+        committed = attached.committed;
+        return [...(subThreads ? subThreadDeletions(execution.id, moved) : []), ...(runs.length > 0 ? [nodeRunsInsertCte({ ...base, runs }, moved)] : []), ...attached.ctes];
+      });
+      committed();
     } else {
       await updateExecutionStatus(this.db, { ...base, ...end });
       if (!keepOutputs) await clearNodeRunOutputs(this.db, execution.workspaceId, execution.id);

@@ -136,9 +136,10 @@ export interface ExecuteContext<Parameters> {
 
 /**
  * A data-modifying statement written inside another (a CTE). `condition`: a boolean SQL expression of that statement
- * (e.g. "the execution did move"); the write takes effect only where it holds.
+ * (e.g. "the execution did move"); the write takes effect only where it holds. `committed`, when given, is called once
+ * the statement that carried it has committed with the condition holding (never when it failed or was refused).
  */
-export type ExecutionWrite = (condition: SQL) => SQL;
+export type ExecutionWrite = ((condition: SQL) => SQL) & { committed?(): void };
 
 /**
  * What the engine hands a sub-node's `supply`: its own parameters (expressions resolved against the *consumer's* current item),

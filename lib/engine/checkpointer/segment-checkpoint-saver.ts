@@ -71,16 +71,31 @@ export class SegmentCheckpointSaver extends DrizzleCheckpointSaver {
     this.attachedWrites.set(thread, list);
   }
 
-  /** The writes attached to a thread as CTEs (`attached_write_N as (...)`) taking effect where `condition` holds, forgetting them. */
-  takeAttachedWrites(thread: string, condition: SQL): SQL[] {
-    return this.takeWrites(thread).map((write, index) => sql`${sql.raw(`attached_write_${index}`)} as (${write(condition)})`);
+  /**
+   * The writes attached to a thread as CTEs (`attached_write_N as (...)`) taking effect where `condition` holds, forgetting
+   * them; call `committed` once the statement carrying them committed with `condition` holding.
+   */
+  takeAttachedWrites(thread: string, condition: SQL): { ctes: SQL[]; committed(): void } {
+    const writes = this.takeWrites(thread);
+    return { ctes: writes.map((write, index) => sql`${sql.raw(`attached_write_${index}`)} as (${write(condition)})`), committed: () => SegmentCheckpointSaver.committed(writes) };
   }
 
-  /** The attached node runs of a thread as one statement (none when there are none), and its attached writes, forgetting them. */
-  private takeAttached(thread: string): SQL[] {
+  private static committed(writes: ExecutionWrite[]): void {
+    for (const write of writes) write.committed?.();
+  }
+
+  /**
+   * The attached node runs of a thread as one statement (none when there are none), and its attached writes, forgetting
+   * them; `committed` for once they are written.
+   */
+  private takeAttached(thread: string): { statements: SQL[]; committed(): void } {
     const batches = this.attached.get(thread) ?? [];
     this.attached.delete(thread);
-    return [...(batches.length > 0 ? [nodeRunBatchesInsertStatement(batches)] : []), ...this.takeWrites(thread).map((write) => write(sql`true`))];
+    const writes = this.takeWrites(thread);
+    return {
+      statements: [...(batches.length > 0 ? [nodeRunBatchesInsertStatement(batches)] : []), ...writes.map((write) => write(sql`true`))],
+      committed: () => SegmentCheckpointSaver.committed(writes),
+    };
   }
 
   private takeWrites(thread: string): ExecutionWrite[] {
@@ -109,7 +124,9 @@ export class SegmentCheckpointSaver extends DrizzleCheckpointSaver {
     this.held.delete(thread);
     const alongside = this.takeAttached(thread);
     await this.recordOf(thread);
-    return this.putAlongside(config, checkpoint, metadata, newVersions, alongside);
+    const stored = await this.putAlongside(config, checkpoint, metadata, newVersions, alongside.statements);
+    alongside.committed();
+    return stored;
   }
 
   /**
@@ -134,8 +151,9 @@ export class SegmentCheckpointSaver extends DrizzleCheckpointSaver {
    */
   async release(thread: string): Promise<void> {
     this.held.delete(thread);
-    const statements = this.takeAttached(thread);
+    const { statements, committed } = this.takeAttached(thread);
     if (statements.length > 0) await this.recordOf(thread);
     for (const statement of statements) await this.db.execute(statement);
+    committed();
   }
 }
