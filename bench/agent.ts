@@ -14,6 +14,7 @@
  * is a conversation whose window memory fills to 5 turns and then stays there, so runs neither share one growing memory
  * nor all start empty.
  *
+ * Warm-up, not measured: 3 s of chat and 2 s of webhook runs at c=10, then 3 s of both one at a time.
  * Scenarios: c=1 sequential with sub-millisecond client timing (total, time to the first streamed text delta, the
  * fixture's share, overhead = total - fixture, TTFT beyond the fixture = first text-delta at the client - the fixture
  * starting its final answer); autocannon at c=1 and c=10 for BENCH_DURATION (10) s; peak RSS of the server's process tree;
@@ -181,8 +182,18 @@ async function main(): Promise<void> {
     }
   };
 
+  // Warm-up, not measured: both routes (Next.js loads and compiles each route's bundle on its first request), at
+  // concurrency 10 and then one at a time, so that the first measured phase does not pay for the JIT's tier-up.
   const warmup = await load(10, 3, "warmup");
+  const webhookWarmup = await load(10, 2, "warmup-webhook", webhookUrl);
   await settle();
+  const warmupAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  let warmupRuns = 0;
+  for (const end = performance.now() + 3000; performance.now() < end; warmupRuns += 2) {
+    await chatOnce(chatUrl, warmupAgent, bodyOf("warmup-sequential"), () => finalAnswerAt);
+    await chatOnce(webhookUrl, warmupAgent, bodyOf("warmup-webhook-sequential"), () => finalAnswerAt, false);
+  }
+  warmupAgent.destroy();
 
   // c=1, sequential, timed per run with the fixture's share.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -230,7 +241,7 @@ async function main(): Promise<void> {
     `c=1 sequential: ${samples.length} runs, p50 ${scenarios[0].median} ms, overhead p50 ${scenarios[1].median} ms, TTFT p50 ${scenarios[2].median} ms, beyond fixture p50 ${scenarios[3].median} ms`,
   );
 
-  let answered = 1 + warmup["2xx"] + samples.length;
+  let answered = 1 + warmup["2xx"] + webhookWarmup["2xx"] + warmupRuns + samples.length;
   const callsBeforeLoad = clock.read();
   for (const connections of [1, 10]) {
     const before = clock.read();
