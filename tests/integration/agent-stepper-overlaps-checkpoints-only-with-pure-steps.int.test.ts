@@ -7,15 +7,12 @@
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { type ChannelVersions, type Checkpoint, type CheckpointMetadata, MemorySaver } from "@langchain/langgraph-checkpoint";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { agentSteps, buildAgentGraph } from "@/agents/agent-graph";
 import { stepNewAgentThread } from "@/agents/agent-stepper";
 import type { AgentTool } from "@/lib/ai/agent-tool";
-import type { ChatModel } from "@/lib/ai/chat-model";
-import { createProviderModel } from "@/lib/ai/providers";
 import type { JsonValue } from "@/lib/workflow/items";
-import type { ModelFixture } from "../fixtures/model-fixture-core";
-import { startOpenAiFixture } from "../fixtures/openai-fixture-server";
+import { useOpenAiFixtureModel } from "../helpers/openai-fixture-model";
 
 /** A MemorySaver whose puts land only when `land()` is called (or fail, `fail()`), logging what happens in order. */
 class GatedSaver extends MemorySaver {
@@ -46,21 +43,7 @@ class GatedSaver extends MemorySaver {
   }
 }
 
-let fixture: ModelFixture;
-let model: ChatModel;
-const allowedBefore = process.env.HETUMIND_ALLOW_PRIVATE_NETWORK;
-
-beforeAll(async () => {
-  process.env.HETUMIND_ALLOW_PRIVATE_NETWORK = "true";
-  fixture = await startOpenAiFixture({ apiKey: "sk-fixture" });
-  model = { provider: "openai", modelId: "gpt-4o-mini", model: createProviderModel("openai", { baseUrl: fixture.url, apiKey: "sk-fixture" }, "gpt-4o-mini"), settings: { maxRetries: 0 } };
-});
-
-afterAll(async () => {
-  if (allowedBefore === undefined) delete process.env.HETUMIND_ALLOW_PRIVATE_NETWORK;
-  else process.env.HETUMIND_ALLOW_PRIVATE_NETWORK = allowedBefore;
-  await fixture.close();
-});
+const openai = useOpenAiFixtureModel();
 
 function adder(log: string[], pure: boolean): AgentTool {
   return {
@@ -77,9 +60,9 @@ function adder(log: string[], pure: boolean): AgentTool {
 }
 
 function run(log: string[], saver: GatedSaver, pure: boolean, storeFinalCheckpoint = true) {
-  fixture.reset();
-  fixture.script({ toolCalls: [{ id: "c1", name: "add", input: { a: 2, b: 3 } }] }, { text: "5" });
-  const steps = agentSteps({ model, tools: [adder(log, pure)], maxSteps: 5, toolTimeoutMs: 5_000, signal: new AbortController().signal, idempotencyPrefix: "exec:Agent" });
+  openai.fixture.reset();
+  openai.fixture.script({ toolCalls: [{ id: "c1", name: "add", input: { a: 2, b: 3 } }] }, { text: "5" });
+  const steps = agentSteps({ model: openai.model, tools: [adder(log, pure)], maxSteps: 5, toolTimeoutMs: 5_000, signal: new AbortController().signal, idempotencyPrefix: "exec:Agent" });
   const done = stepNewAgentThread(steps, { threadId: "t", checkpointer: saver, signal: new AbortController().signal, messages: [{ role: "user", content: "2 + 3?" }], storeFinalCheckpoint });
   return done.then(
     (state) => {
@@ -109,7 +92,7 @@ describe("the agent stepper overlaps a checkpoint only with a step that acts ins
     expect(second.step).toBe(2);
     // The second model call is sent while the tools step's checkpoint is held.
     await settle();
-    expect(fixture.calls().received).toBe(2);
+    expect(openai.fixture.calls().received).toBe(2);
     second.land();
     const third = await saver.next();
     await settle();
@@ -126,7 +109,7 @@ describe("the agent stepper overlaps a checkpoint only with a step that acts ins
     const done = run(log, saver, true);
     const first = await saver.next();
     // The tools step's checkpoint waits behind the first; the second model call answers meanwhile.
-    for (let waited = 0; fixture.calls().completed < 2 && waited < 100; waited++) await settle();
+    for (let waited = 0; openai.fixture.calls().completed < 2 && waited < 100; waited++) await settle();
     await settle();
     first.land();
     const last = await saver.next();
@@ -135,7 +118,7 @@ describe("the agent stepper overlaps a checkpoint only with a step that acts ins
     expect((await done).answer).toBe("5");
     expect(log).toEqual(["put 1 sent", "tool called", "put 1 stored", "put 3 sent", "put 3 stored", "returned"]);
     // The stored checkpoint carries what the replaced one wrote (the tool step), and the thread is complete.
-    const graph = buildAgentGraph(agentSteps({ model, tools: [], maxSteps: 5, toolTimeoutMs: 5_000, signal: new AbortController().signal, idempotencyPrefix: "exec:Agent" }), saver);
+    const graph = buildAgentGraph(agentSteps({ model: openai.model, tools: [], maxSteps: 5, toolTimeoutMs: 5_000, signal: new AbortController().signal, idempotencyPrefix: "exec:Agent" }), saver);
     const snapshot = await graph.getState({ configurable: { thread_id: "t" } });
     expect(snapshot.next).toEqual([]);
     expect(snapshot.values.steps).toEqual([{ toolCallId: "c1", tool: "add", input: { a: 2, b: 3 }, ok: true, output: { sum: 5 } }]);
@@ -152,7 +135,7 @@ describe("the agent stepper overlaps a checkpoint only with a step that acts ins
     const saver = new GatedSaver(log);
     const done = run(log, saver, true, false);
     const first = await saver.next();
-    for (let waited = 0; fixture.calls().completed < 2 && waited < 100; waited++) await settle();
+    for (let waited = 0; openai.fixture.calls().completed < 2 && waited < 100; waited++) await settle();
     await settle();
     expect(log).not.toContain("returned");
     first.land();
@@ -185,7 +168,7 @@ describe("the agent stepper overlaps a checkpoint only with a step that acts ins
     // The pure tool and the second model call had started while the checkpoint was held; no step started after the
     // failure, and no later checkpoint was sent.
     expect(log).toEqual(["put 1 sent", "tool called", "threw"]);
-    expect(fixture.calls().received).toBe(2);
+    expect(openai.fixture.calls().received).toBe(2);
     expect(await saver.getTuple({ configurable: { thread_id: "t" } })).toBeUndefined();
   });
 });

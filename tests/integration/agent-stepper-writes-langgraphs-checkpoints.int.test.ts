@@ -6,17 +6,15 @@
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { type ChannelVersions, type Checkpoint, type CheckpointMetadata, MemorySaver } from "@langchain/langgraph-checkpoint";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { agentSteps, buildAgentGraph, type AgentGraphOptions } from "@/agents/agent-graph";
 import { stepNewAgentThread } from "@/agents/agent-stepper";
 import { runAgent } from "@/agents/run-agent";
 import type { AgentTool } from "@/lib/ai/agent-tool";
-import type { ChatModel } from "@/lib/ai/chat-model";
 import type { OutputParser } from "@/lib/ai/output-parser";
-import { createProviderModel } from "@/lib/ai/providers";
 import type { JsonValue } from "@/lib/workflow/items";
-import type { ModelFixture, ScriptedReply } from "../fixtures/model-fixture-core";
-import { startOpenAiFixture } from "../fixtures/openai-fixture-server";
+import type { ScriptedReply } from "../fixtures/model-fixture-core";
+import { useOpenAiFixtureModel } from "../helpers/openai-fixture-model";
 
 interface StoredPut {
   /** The step of the parent checkpoint. */
@@ -63,31 +61,17 @@ const sentimentParser: OutputParser = {
   },
 };
 
-let fixture: ModelFixture;
-let model: ChatModel;
-const allowedBefore = process.env.HETUMIND_ALLOW_PRIVATE_NETWORK;
-
-beforeAll(async () => {
-  process.env.HETUMIND_ALLOW_PRIVATE_NETWORK = "true";
-  fixture = await startOpenAiFixture({ apiKey: "sk-fixture" });
-  model = { provider: "openai", modelId: "gpt-4o-mini", model: createProviderModel("openai", { baseUrl: fixture.url, apiKey: "sk-fixture" }, "gpt-4o-mini"), settings: { maxRetries: 0 } };
-});
-
-afterAll(async () => {
-  if (allowedBefore === undefined) delete process.env.HETUMIND_ALLOW_PRIVATE_NETWORK;
-  else process.env.HETUMIND_ALLOW_PRIVATE_NETWORK = allowedBefore;
-  await fixture.close();
-});
+const openai = useOpenAiFixtureModel();
 
 function options(overrides: Partial<AgentGraphOptions> = {}): AgentGraphOptions {
-  return { model, tools: [adder], maxSteps: 5, toolTimeoutMs: 5_000, signal: new AbortController().signal, idempotencyPrefix: "exec:Agent", system: "You add.", ...overrides };
+  return { model: openai.model, tools: [adder], maxSteps: 5, toolTimeoutMs: 5_000, signal: new AbortController().signal, idempotencyPrefix: "exec:Agent", system: "You add.", ...overrides };
 }
 
 const start = [{ role: "user" as const, content: "What is 2 + 3?" }];
 
 async function throughLangGraph(replies: ScriptedReply[], overrides: Partial<AgentGraphOptions> = {}) {
-  fixture.reset();
-  fixture.script(...replies);
+  openai.fixture.reset();
+  openai.fixture.script(...replies);
   const saver = new RecordingSaver();
   const graph = buildAgentGraph(agentSteps(options(overrides)), saver);
   const state = await graph.invoke({ messages: start }, { configurable: { thread_id: "t" }, durability: "sync", recursionLimit: 30 });
@@ -97,8 +81,8 @@ async function throughLangGraph(replies: ScriptedReply[], overrides: Partial<Age
 }
 
 async function throughStepper(replies: ScriptedReply[], overrides: Partial<AgentGraphOptions> = {}) {
-  fixture.reset();
-  fixture.script(...replies);
+  openai.fixture.reset();
+  openai.fixture.script(...replies);
   const saver = new RecordingSaver();
   const state = await stepNewAgentThread(agentSteps(options(overrides)), { threadId: "t", checkpointer: saver, signal: new AbortController().signal, messages: start });
   return { state, puts: saver.puts, saver };
@@ -137,8 +121,8 @@ describe("the agent stepper stores the checkpoints LangGraph stores", () => {
   }
 
   it("stores no checkpoint after the final model call when the caller records the result next (storeFinalCheckpoint: false)", async () => {
-    fixture.reset();
-    fixture.script({ toolCalls: [{ id: "c1", name: "add", input: { a: 2, b: 3 } }] }, { text: "5" });
+    openai.fixture.reset();
+    openai.fixture.script({ toolCalls: [{ id: "c1", name: "add", input: { a: 2, b: 3 } }] }, { text: "5" });
     const saver = new RecordingSaver();
     const state = await stepNewAgentThread(agentSteps(options()), { threadId: "t", checkpointer: saver, signal: new AbortController().signal, messages: start, storeFinalCheckpoint: false });
     expect(state).toMatchObject({ answer: "5", modelCalls: 2 });
@@ -146,8 +130,8 @@ describe("the agent stepper stores the checkpoints LangGraph stores", () => {
   });
 
   it("LangGraph resumes a run the stepper stopped in its tools step, from the stepper's checkpoint", async () => {
-    fixture.reset();
-    fixture.script({ toolCalls: [{ id: "c1", name: "add", input: { a: 2, b: 3 } }] }, { text: "5" });
+    openai.fixture.reset();
+    openai.fixture.script({ toolCalls: [{ id: "c1", name: "add", input: { a: 2, b: 3 } }] }, { text: "5" });
     const saver = new RecordingSaver();
     const crash = new AbortController();
     let toolRuns = 0;
@@ -165,12 +149,12 @@ describe("the agent stepper stores the checkpoints LangGraph stores", () => {
     const request = { threadId: "t", node: "Agent", checkpointer: saver, ...options({ tools: [crashingAdder] }), initialMessages: async () => start };
     await expect(runAgent({ ...request, signal: crash.signal })).rejects.toThrow("the process died");
     expect(saver.puts.map((put) => put.metadata.step)).toEqual([1]);
-    expect(fixture.calls().received).toBe(1);
+    expect(openai.fixture.calls().received).toBe(1);
 
     const resumed = await runAgent({ ...request, signal: new AbortController().signal });
     expect(resumed).toMatchObject({ ran: true, state: { answer: "5", modelCalls: 2 } });
     // The model call answered before the crash was not sent again; LangGraph went on from the stepper's step 1.
-    expect(fixture.calls().received).toBe(2);
+    expect(openai.fixture.calls().received).toBe(2);
     expect(toolRuns).toBe(2);
     expect(saver.puts.map((put) => [put.metadata.step, put.parent])).toEqual([[1, "not stored"], [2, 1], [3, 2]]);
   });
