@@ -118,7 +118,7 @@ export async function stepNewAgentThread(steps: AgentSteps, request: StepperRequ
         versions_seen: structuredClone(seen),
       };
       const config = { configurable: { thread_id: threadId, checkpoint_ns: "", checkpoint_id: parentId } };
-      queue.add({ config, checkpoint, metadata: { source: "loop", step, parents: {} }, newVersions, sealed: actsOutside });
+      queue.add({ config, checkpoint, metadata: { source: "loop", step, parents: {} }, newVersions, sealed: actsOutside, lingers: node === "tools" && !actsOutside });
       parentId = checkpoint.id;
       if (route === END) {
         await queue.settled();

@@ -59,9 +59,9 @@ function adder(log: string[], pure: boolean): AgentTool {
   };
 }
 
-function run(log: string[], saver: GatedSaver, pure: boolean, storeFinalCheckpoint = true) {
+function run(log: string[], saver: GatedSaver, pure: boolean, storeFinalCheckpoint = true, secondCallDelayMs = 0) {
   openai.fixture.reset();
-  openai.fixture.script({ toolCalls: [{ id: "c1", name: "add", input: { a: 2, b: 3 } }] }, { text: "5" });
+  openai.fixture.script({ toolCalls: [{ id: "c1", name: "add", input: { a: 2, b: 3 } }] }, { text: "5", delayMs: secondCallDelayMs });
   const steps = agentSteps({ model: openai.model, tools: [adder(log, pure)], maxSteps: 5, toolTimeoutMs: 5_000, signal: new AbortController().signal, idempotencyPrefix: "exec:Agent" });
   const done = stepNewAgentThread(steps, { threadId: "t", checkpointer: saver, signal: new AbortController().signal, messages: [{ role: "user", content: "2 + 3?" }], storeFinalCheckpoint });
   return done.then(
@@ -79,10 +79,10 @@ function run(log: string[], saver: GatedSaver, pure: boolean, storeFinalCheckpoi
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 describe("the agent stepper overlaps a checkpoint only with a step that acts inside the run", () => {
-  it("runs a pure tool while the checkpoint of the model call before it is still being written", async () => {
+  it("runs a pure tool while the checkpoint of the model call before it is still being written; the tools step's, held a while, lands during a slow model call", async () => {
     const log: string[] = [];
     const saver = new GatedSaver(log);
-    const done = run(log, saver, true);
+    const done = run(log, saver, true, true, 400);
     const first = await saver.next();
     await settle();
     // The tool ran, and the checkpoint after it was not sent: it waits for the first one.

@@ -1,12 +1,13 @@
 /**
  * The agent stepper's CheckpointQueue (agents/checkpoint-queue.ts): one put at a time, in order; a waiting checkpoint
  * of inside steps is replaced by the next (keeping its parent, with the channels of both); a sealed one (a step that
- * acted outside the run) is never replaced nor dropped; a failure stops everything after it.
+ * acted outside the run) is never replaced nor dropped; a checkpoint of pure tools is held a while for the next; a
+ * failure stops everything after it.
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { type ChannelVersions, type Checkpoint, type CheckpointMetadata, MemorySaver } from "@langchain/langgraph-checkpoint";
 import { describe, expect, it } from "vitest";
-import { CheckpointQueue, type QueuedCheckpoint } from "@/agents/checkpoint-queue";
+import { CheckpointQueue, LINGER_MS, type QueuedCheckpoint } from "@/agents/checkpoint-queue";
 
 /** Records each put (its step, parent and new versions) and holds it until released. */
 class HeldSaver extends MemorySaver {
@@ -68,6 +69,37 @@ describe("CheckpointQueue", () => {
     await done;
     // 2 is stored as it is; 4 replaced 3, and the drop took the waiting 3+4 only.
     expect(saver.puts.map((put) => put.step)).toEqual([1, 2]);
+  });
+
+  it("holds a checkpoint of pure tools: replaced by the next, dropped, sent by settled() or after LINGER_MS", async () => {
+    const saver = new HeldSaver();
+    const queue = new CheckpointQueue(saver);
+    queue.add({ ...entry(1, { steps: 1 }), lingers: true });
+    await tick();
+    expect(saver.puts).toEqual([]);
+    // The next step's checkpoint replaces it and goes at once.
+    queue.add(entry(2, { messages: 2 }));
+    expect(saver.puts).toEqual([{ step: 2, parent: "parent-of-1", newVersions: { steps: 1, messages: 2 } }]);
+    saver.releases[0]();
+    await queue.settled();
+
+    queue.add({ ...entry(3, { steps: 3 }), lingers: true });
+    await queue.dropWaiting();
+    expect(saver.puts.map((put) => put.step)).toEqual([2]);
+
+    queue.add({ ...entry(4, { steps: 4 }), lingers: true });
+    const settled = queue.settled();
+    expect(saver.puts.map((put) => put.step)).toEqual([2, 4]);
+    saver.releases[1]();
+    await settled;
+
+    const started = performance.now();
+    queue.add({ ...entry(5, { steps: 5 }), lingers: true });
+    while (saver.puts.length < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(LINGER_MS - 5);
+    expect(saver.puts.at(-1)?.step).toBe(5);
+    saver.releases[2]();
+    await queue.settled();
   });
 
   it("stops at a failed put: its error, nothing stored after it, nothing added later is stored", async () => {
