@@ -14,7 +14,8 @@
  * is a conversation whose window memory fills to 5 turns and then stays there, so runs neither share one growing memory
  * nor all start empty.
  *
- * Warm-up, not measured: 3 s of chat and 2 s of webhook runs at c=10, then 3 s of both one at a time.
+ * Warm-up, not measured: 3 s of chat and 2 s of webhook runs at c=10, then 10 s (BENCH_WARMUP_SEQ_S) of both, one at
+ * a time: the first measured phase came out 1-5 ms slower than the same runs a minute later with a shorter one.
  * Scenarios: c=1 sequential with sub-millisecond client timing (total, time to the first streamed text delta, the
  * fixture's share, overhead = total - fixture, TTFT beyond the fixture = first text-delta at the client - the fixture
  * starting its final answer); autocannon at c=1 and c=10 for BENCH_DURATION (10) s; peak RSS of the server's process tree;
@@ -189,7 +190,7 @@ async function main(): Promise<void> {
   await settle();
   const warmupAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   let warmupRuns = 0;
-  for (const end = performance.now() + 3000; performance.now() < end; warmupRuns += 2) {
+  for (const end = performance.now() + Number(process.env.BENCH_WARMUP_SEQ_S ?? 10) * 1000; performance.now() < end; warmupRuns += 2) {
     await chatOnce(chatUrl, warmupAgent, bodyOf("warmup-sequential"), () => finalAnswerAt);
     await chatOnce(webhookUrl, warmupAgent, bodyOf("warmup-webhook-sequential"), () => finalAnswerAt, false);
   }
