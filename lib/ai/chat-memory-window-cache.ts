@@ -33,13 +33,15 @@ interface CacheState {
   windows: WeakMap<Database, Map<string, SessionWindow>>;
   /** Moves at every write of a session: a read that overlapped one is not kept. */
   writes: WeakMap<Database, Map<string, number>>;
+  /** Moves when a database's write counters are reset (they are bounded): every read in flight then keeps nothing. */
+  epochs: WeakMap<Database, number>;
 }
 
 const GLOBAL_KEY = Symbol.for("hetumind.chat-memory-window-cache");
 
 function state(): CacheState {
   const holder = globalThis as unknown as Record<symbol, CacheState | undefined>;
-  holder[GLOBAL_KEY] ??= { windows: new WeakMap(), writes: new WeakMap() };
+  holder[GLOBAL_KEY] ??= { windows: new WeakMap(), writes: new WeakMap(), epochs: new WeakMap() };
   return holder[GLOBAL_KEY];
 }
 
@@ -54,14 +56,19 @@ function mapOf<T>(maps: WeakMap<Database, Map<string, T>>, db: Database): Map<st
   return map;
 }
 
-function writeCount(db: Database, key: string): number {
-  return state().writes.get(db)?.get(key) ?? 0;
+function writeMark(db: Database, key: string): string {
+  const { writes, epochs } = state();
+  return `${epochs.get(db) ?? 0}:${writes.get(db)?.get(key) ?? 0}`;
 }
 
 function noteWrite(db: Database, key: string): void {
-  const writes = mapOf(state().writes, db);
-  // Deleted again when it would grow without bound: a read in flight then sees a change and keeps nothing.
-  if (writes.size > MAX_SESSIONS * 4 && !writes.has(key)) writes.clear();
+  const { writes: all, epochs } = state();
+  const writes = mapOf(all, db);
+  if (writes.size > MAX_SESSIONS * 4 && !writes.has(key)) {
+    // Bounded: the counters start again under a new epoch, so that every read in flight keeps nothing.
+    writes.clear();
+    epochs.set(db, (epochs.get(db) ?? 0) + 1);
+  }
   writes.set(key, (writes.get(key) ?? 0) + 1);
 }
 
@@ -84,9 +91,9 @@ export async function windowOf(
     windows.set(key, kept);
     return limit === undefined ? [...kept.turns] : kept.turns.slice(Math.max(0, kept.turns.length - limit));
   }
-  const before = writeCount(db, key);
+  const before = writeMark(db, key);
   const turns = await read();
-  if (writeCount(db, key) === before && (limit === undefined || limit <= MAX_TURNS)) {
+  if (writeMark(db, key) === before && (limit === undefined || limit <= MAX_TURNS)) {
     windows.delete(key);
     if (windows.size >= MAX_SESSIONS) windows.delete(windows.keys().next().value!);
     windows.set(key, { turns: turns.slice(-MAX_TURNS), complete: limit === undefined ? turns.length <= MAX_TURNS : turns.length < limit });
