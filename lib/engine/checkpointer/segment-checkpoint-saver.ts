@@ -151,9 +151,16 @@ export class SegmentCheckpointSaver extends DrizzleCheckpointSaver {
    */
   async release(thread: string): Promise<void> {
     this.held.delete(thread);
-    const { statements, committed } = this.takeAttached(thread);
-    if (statements.length > 0) await this.recordOf(thread);
-    for (const statement of statements) await this.db.execute(statement);
-    committed();
+    const batches = this.attached.get(thread) ?? [];
+    this.attached.delete(thread);
+    const writes = this.takeWrites(thread);
+    if (batches.length === 0 && writes.length === 0) return;
+    await this.recordOf(thread);
+    if (batches.length > 0) await this.db.execute(nodeRunBatchesInsertStatement(batches));
+    // One statement each: each write is told it committed as soon as its own statement did.
+    for (const write of writes) {
+      await this.db.execute(write(sql`true`));
+      write.committed?.();
+    }
   }
 }
