@@ -63,7 +63,8 @@ export class CheckpointQueue {
   /** Resolves once every checkpoint added so far is stored (a held one is sent at once); rejects with the first failure. */
   settled(): Promise<void> {
     for (const entry of this.waiting) entry.sendAt = 0;
-    if (!this.writing && this.waiting.length > 0) this.writeNext();
+    // Sends what waits now; with nothing waiting it only stops a hold's timer.
+    if (!this.writing) this.writeNext();
     const done = this.writing || this.waiting.length > 0 ? new Promise<void>((resolve) => this.idle.push(resolve)) : Promise.resolve();
     return done.then(() => {
       if (this.failure) throw this.failure.error;
@@ -76,10 +77,6 @@ export class CheckpointQueue {
    */
   dropWaiting(): Promise<void> {
     if (this.waiting.length > 0 && !this.waiting.at(-1)!.sealed) this.waiting.pop();
-    if (this.waiting.length === 0) {
-      clearTimeout(this.held);
-      this.held = undefined;
-    }
     return this.settled();
   }
 

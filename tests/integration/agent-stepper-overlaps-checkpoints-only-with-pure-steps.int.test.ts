@@ -78,6 +78,12 @@ function run(log: string[], saver: GatedSaver, pure: boolean, storeFinalCheckpoi
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
+/** Until the fixture has answered the second model call (at most 5 s), and one more settle. */
+async function secondCallAnswered(): Promise<void> {
+  for (let waited = 0; openai.fixture.calls().completed < 2 && waited < 100; waited++) await settle();
+  await settle();
+}
+
 describe("the agent stepper overlaps a checkpoint only with a step that acts inside the run", () => {
   it("runs a pure tool while the checkpoint of the model call before it is still being written; the tools step's, held a while, lands during a slow model call", async () => {
     const log: string[] = [];
@@ -109,8 +115,7 @@ describe("the agent stepper overlaps a checkpoint only with a step that acts ins
     const done = run(log, saver, true);
     const first = await saver.next();
     // The tools step's checkpoint waits behind the first; the second model call answers meanwhile.
-    for (let waited = 0; openai.fixture.calls().completed < 2 && waited < 100; waited++) await settle();
-    await settle();
+    await secondCallAnswered();
     first.land();
     const last = await saver.next();
     expect(last.step).toBe(3);
@@ -135,8 +140,7 @@ describe("the agent stepper overlaps a checkpoint only with a step that acts ins
     const saver = new GatedSaver(log);
     const done = run(log, saver, true, false);
     const first = await saver.next();
-    for (let waited = 0; openai.fixture.calls().completed < 2 && waited < 100; waited++) await settle();
-    await settle();
+    await secondCallAnswered();
     expect(log).not.toContain("returned");
     first.land();
     expect((await done).answer).toBe("5");

@@ -5,7 +5,7 @@
  */
 import type { AgentTool, AgentToolCallContext } from "@/lib/ai/agent-tool";
 import { assertArguments } from "@/lib/ai/json-schema";
-import { isSandboxLoaded, loadSandbox, prepareVm, resolveLimits, runUserCode, type SandboxLimits } from "@/lib/sandbox";
+import { loadSandbox, prepareVm, resolveLimits, runUserCode, type SandboxLimits } from "@/lib/sandbox";
 import { isJsonObject, type JsonObject, type JsonValue } from "@/lib/workflow/items";
 import { assertToolName, ToolExecutionError } from "./errors";
 import { declaredInputSchema, queryInputSchema } from "./input-schema";
@@ -32,7 +32,7 @@ export function createCodeTool(options: CodeToolOptions): AgentTool {
     ...(options.memoryLimitMb !== undefined ? { memoryLimitBytes: options.memoryLimitMb * 1024 * 1024 } : {}),
   };
   // The agent that got this tool is about to wait for its memory and its model: its first call's VM is built meanwhile.
-  if (isSandboxLoaded()) prepareVm(resolveLimits(limits));
+  prepareVm(resolveLimits(limits));
   return {
     name: tool,
     description: options.description,
