@@ -4,7 +4,8 @@ import type { DatabaseHandle } from "@/lib/db/client";
 export function traceQueries(database: DatabaseHandle) {
   const stats = new Map<string, { count: number; ms: number }>();
   if (!database.pglite) throw new Error("query tracing needs PGlite");
-  const pglite = database.pglite as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  // drizzle's client: PGlite's own methods, with statements that have parameters prepared (lib/db/client.ts).
+  const pglite = (database.db as unknown as { $client: Record<string, (...args: unknown[]) => Promise<unknown>> }).$client;
   for (const method of ["query", "exec"]) {
     const original = pglite[method].bind(pglite);
     pglite[method] = async (...args: unknown[]) => {

@@ -5,14 +5,15 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { PGlite } from "@electric-sql/pglite";
+import type { PGlite, QueryOptions, Transaction } from "@electric-sql/pglite";
 import { type SQL, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Options as PostgresOptions, PostgresType, Sql } from "postgres";
 import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock";
 import { migratePglite, migratePostgres, resolveMigrationsFolder } from "./migrations";
 import { PGliteThreadClient } from "./pglite-thread";
-import { defaultDataDir, pgliteSettings, takePreopenedDatabase } from "./pglite-worker.mjs";
+import { createPreparedStatements } from "./pglite-prepared.mjs";
+import { defaultDataDir, PREPARED_STATEMENTS_KEPT, pgliteSettings, takePreopenedDatabase } from "./pglite-worker.mjs";
 import * as coreSchema from "./schema";
 import * as aiSchema from "./schema-ai";
 import * as platformSchema from "./schema-platform";
@@ -117,6 +118,23 @@ async function openPostgres(
 }
 
 /**
+ * What drizzle-orm/pglite calls on an in-process PGlite (`query`, and `query` inside `transaction`), with statements
+ * that have parameters run as named prepared statements (lib/db/pglite-prepared.mjs), as the database thread does.
+ */
+function withPreparedStatements(client: PGlite, pglite: typeof import("@electric-sql/pglite")) {
+  const prepared = createPreparedStatements(client, pglite, PREPARED_STATEMENTS_KEPT);
+  return {
+    query: <Row>(sql: string, params?: unknown[], options?: QueryOptions) => prepared.query<Row>(sql, params, options),
+    exec: (sql: string, options?: QueryOptions) => client.exec(sql, options),
+    transaction: <T>(work: (tx: Transaction) => Promise<T>) =>
+      client.transaction((tx) =>
+        // The handle's other members (exec, rollback, closed...) stay PGlite's own.
+        work(Object.assign(Object.create(tx) as Transaction, { query: <Row>(sql: string, params?: unknown[], options?: QueryOptions) => prepared.query<Row>(sql, params, options, tx) })),
+      ),
+  };
+}
+
+/**
  * The embedded database: in this thread, on a worker thread (a new one, or the one the start script's preload began), or
  * a caller's instance. Its Postgres settings come from `pgliteSettings` (lib/db/pglite-worker.mjs).
  */
@@ -170,7 +188,8 @@ async function openPglite(options: OpenDatabaseOptions, migrationsFolder: string
     if (migrationsFolder) await migratePglite(client as PGlite, migrationsFolder);
     // drizzle-orm/pglite uses only what PGliteThreadClient also has (query, exec, transaction).
     const { drizzle } = await driverModule;
-    const db: Database = drizzle({ client: client as PGlite, schema });
+    const driverClient = client instanceof PGliteThreadClient ? client : withPreparedStatements(client, await import("@electric-sql/pglite"));
+    const db: Database = drizzle({ client: driverClient as PGlite, schema });
     markSoleWriter(db);
     const hasVector = await queryHasVector(db);
     let closed = false;

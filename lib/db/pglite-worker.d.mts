@@ -22,6 +22,8 @@ export interface PreopenedDatabase extends PGliteWorker {
   settings: string[];
 }
 
+/** How many statements the embedded database keeps prepared (lib/db/pglite-prepared.mjs). */
+export const PREPARED_STATEMENTS_KEPT: number;
 export function defaultDataDir(): string;
 export function pgliteSettings(): string[];
 export function startPGliteWorker(options: PGliteWorkerOptions): PGliteWorker;

@@ -8,6 +8,10 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { createPreparedStatements } from "./pglite-prepared.mjs";
+
+/** How many statements the embedded database keeps prepared (lib/db/pglite-prepared.mjs). */
+export const PREPARED_STATEMENTS_KEPT = 256;
 
 /** The data directory when none is given: `HETUMIND_DATA_DIR`, else `.hetumind/data` under the current directory. */
 export function defaultDataDir() {
@@ -43,7 +47,8 @@ const WORKER_SOURCE = `
   // Dynamic imports only: the same code runs whether Node evaluates it as CommonJS or as a module.
   const { parentPort, workerData } = await import("node:worker_threads");
   const load = async (url) => { const module = await import(url); return module.default ?? module; };
-  const { PGlite } = await load(workerData.pgliteUrl);
+  const pglite = await load(workerData.pgliteUrl);
+  const { PGlite } = pglite;
   const extensions = {};
   if (workerData.vectorUrl) extensions.vector = (await load(workerData.vectorUrl)).vector;
   let db;
@@ -55,6 +60,7 @@ const WORKER_SOURCE = `
     return;
   }
   parentPort.postMessage({ ready: true });
+  const prepared = (${createPreparedStatements.toString()})(db, pglite, ${PREPARED_STATEMENTS_KEPT});
   const transactions = new Map();
   let nextTx = 1;
   const raw = (value) => value;
@@ -69,12 +75,13 @@ const WORKER_SOURCE = `
     const { id, request } = message;
     try {
       let result;
-      const target = request.tx === undefined ? db : transactions.get(request.tx)?.tx;
-      if (!target) throw new Error("the transaction " + request.tx + " is not open");
+      const transaction = request.tx === undefined ? undefined : transactions.get(request.tx)?.tx;
+      if (request.tx !== undefined && !transaction) throw new Error("the transaction " + request.tx + " is not open");
+      const target = transaction ?? db;
       if (request.op === "query") {
         const parsers = {};
         for (const typeId of request.rawTypes) parsers[typeId] = raw;
-        result = await target.query(request.sql, request.params, { rowMode: request.rowMode, parsers });
+        result = await prepared.query(request.sql, request.params, { rowMode: request.rowMode, parsers }, transaction);
         result = { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
       } else if (request.op === "exec") {
         result = (await target.exec(request.sql)).map((r) => ({ rows: r.rows, fields: r.fields, affectedRows: r.affectedRows }));

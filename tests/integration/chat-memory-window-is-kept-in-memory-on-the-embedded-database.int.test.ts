@@ -24,12 +24,13 @@ describe("the chat memory window on the embedded database", () => {
   let reads = 0;
   beforeAll(async () => {
     database = await createTestDatabase({ driver: "pglite" });
-    const pglite = database.pglite!;
-    const query = pglite.query.bind(pglite);
-    pglite.query = ((text: string, ...rest: unknown[]) => {
+    // drizzle's client (`$client`: PGlite's query with named prepared statements, lib/db/client.ts) runs every read.
+    const client = (database.db as unknown as { $client: { query: (text: string, ...rest: unknown[]) => Promise<unknown> } }).$client;
+    const query = client.query.bind(client);
+    client.query = (text, ...rest) => {
       if (/^select .* from "chat_memory_turns"/.test(text)) reads += 1;
-      return (query as (...args: unknown[]) => unknown)(text, ...rest);
-    }) as typeof pglite.query;
+      return query(text, ...rest);
+    };
   });
   afterAll(async () => {
     await database?.close();
