@@ -7,7 +7,7 @@ import * as pgliteModule from "@electric-sql/pglite";
 import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "@/lib/db/client";
+import { openDatabase, queryRows } from "@/lib/db/client";
 import { createPreparedStatements, type PreparedStatements } from "@/lib/db/pglite-prepared.mjs";
 
 const preparedNames = async (db: PGlite) =>
@@ -120,9 +120,9 @@ describe("the embedded database's drivers", () => {
       try {
         await database.db.execute(sql`select ${1}::int as n`);
         await database.db.execute(sql`select ${2}::int as n`);
-        const names = await database.db.execute<{ statement: string }>(sql`select statement from pg_prepared_statements where name like 'hetumind_%'`);
-        expect(names.rows.map((row) => row.statement)).toContain("select $1::int as n");
-        const inTransaction = await database.db.transaction(async (tx) => (await tx.execute<{ n: number }>(sql`select ${3}::int as n`)).rows);
+        const names = await queryRows<{ statement: string }>(database.db, sql`select statement from pg_prepared_statements where name like 'hetumind_%'`);
+        expect(names.map((row) => row.statement)).toContain("select $1::int as n");
+        const inTransaction = await database.db.transaction((tx) => queryRows<{ n: number }>(tx, sql`select ${3}::int as n`));
         expect(inTransaction).toEqual([{ n: 3 }]);
       } finally {
         await database.close();
