@@ -33,7 +33,7 @@ const respond = (request: RecordedRequest): ScriptedReply => {
 };
 const fixture = await startOpenAiFixture({ apiKey: "sk-bench", respond });
 // Query tracing wraps the PGlite instance: in this thread then.
-const database = await openDatabase({ dataDir, thread: !process.env.BENCH_TRACE_QUERIES });
+const database = await openDatabase({ dataDir, thread: !process.env.BENCH_TRACE_QUERIES && process.env.BENCH_THREAD !== "off" });
 const queries = process.env.BENCH_TRACE_QUERIES ? traceQueries(database) : undefined;
 const engine = new Engine({ database, registry: nodeRegistry });
 const credential = await createCredential(database.db, { workspaceId: DEFAULT_WORKSPACE_ID, name: "Fixture", type: "openAiCompatibleApi", data: { baseUrl: fixture.url, apiKey: "sk-bench" } });

@@ -59,6 +59,7 @@ export function writeSuite(suite: string, scenarios: ScenarioResult[]): string {
 export async function closedLoop(total: number, concurrency: number, once: (worker: number) => Promise<number>): Promise<Record<string, number>> {
   const samples: number[] = [];
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
@@ -69,8 +70,18 @@ export async function closedLoop(total: number, concurrency: number, once: (work
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const sorted = [...samples].sort((a, b) => a - b);
-  return { concurrency, total, perSecond: Math.round(total / seconds), ...summarize(samples), p99: sorted[Math.floor(sorted.length * 0.99)], rssMb: Math.round(process.memoryUsage().rss / 1e6) };
+  return {
+    concurrency,
+    total,
+    perSecond: Math.round(total / seconds),
+    ...summarize(samples),
+    p99: sorted[Math.floor(sorted.length * 0.99)],
+    // This process's CPU time (every thread) per call: steadier than wall time on a shared host.
+    cpuMsPerCall: Math.round((cpu.user + cpu.system) / total) / 1000,
+    rssMb: Math.round(process.memoryUsage().rss / 1e6),
+  };
 }
 
 /** What the benches read from an autocannon result (autocannon's own Result type, in part). */

@@ -17,6 +17,7 @@ import {
 import { resolveNodeCredential } from "@/lib/credentials/resolve";
 import { clearNodeRunOutputs, nodeRunsInsertCte } from "@/lib/db/queries/node-runs";
 import { getWorkflow } from "@/lib/db/queries/workflows";
+import { runIdleWorkSoon } from "@/lib/idle-work";
 import { DEFAULT_WORKSPACE_ID, type Execution } from "@/lib/db/schema";
 import { ExecutionStateError, ExecutionTimeoutError, HetumindError, NodeExecutionError, NotFoundError } from "@/lib/errors";
 import { ExecutionNotRecordedError } from "@/lib/db/errors";
@@ -459,17 +460,22 @@ export class Engine {
     const subThreads = this.checkpointer.takeSubThreads(execution.id);
     const runs = first ? (keepOutputs ? first.runs : first.runs.map((run) => ({ ...run, output: null }))) : [];
     if (first?.deferred) {
-      await this.finishedWriter.write({ execution: first.deferred, end, runs });
+      const writing = this.finishedWriter.write({ execution: first.deferred, end, runs });
+      runIdleWorkSoon();
+      await writing;
       if (subThreads) await this.db.execute(deleteSubThreadsStatement(execution.id));
     } else if (first) {
       // The end, the first segment's node runs, what its nodes handed over (`withNextWrite`: an agent's memory turn)
       // and the agents' threads' deletion: one statement. A refused move writes none of it.
       let committed = () => {};
-      await updateExecutionStatusWith(this.db, { ...base, ...end }, (moved) => {
+      const ending = updateExecutionStatusWith(this.db, { ...base, ...end }, (moved) => {
         const attached = this.checkpointer.takeAttachedWrites(execution.id, moved);
         committed = attached.committed;
         return [...(subThreads ? subThreadDeletions(execution.id, moved) : []), ...(runs.length > 0 ? [nodeRunsInsertCte({ ...base, runs }, moved)] : []), ...attached.ctes];
       });
+      // The end is on its way to the database: work that waited for an idle moment runs meanwhile (lib/idle-work.ts).
+      runIdleWorkSoon();
+      await ending;
       committed();
     } else {
       await updateExecutionStatus(this.db, { ...base, ...end });

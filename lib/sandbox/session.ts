@@ -7,7 +7,7 @@ import type { QuickJSHandle } from "quickjs-emscripten-core";
 import { SandboxError } from "@/lib/errors";
 import type { JsonValue } from "@/lib/workflow/items";
 import { toSandboxError, type UserSourceMapping } from "./errors";
-import { takeVm } from "./spare-vm";
+import { retireVm, takeVm } from "./spare-vm";
 import { SandboxVm, VmFailure, resolveLimits, type SandboxLimits } from "./vm";
 
 /** A host function user code may call. Arguments and result cross the boundary as JSON; a throw becomes a VM Error. */
@@ -210,11 +210,15 @@ export function runInSandbox<T>(options: SandboxRunOptions, body: (session: Sand
   const limits = resolveLimits(options);
   const vm = takeVm(limits);
   const session = new SandboxSession(vm, limits);
+  const started = performance.now();
+  let failed = true;
   try {
-    return vm.withDeadline(limits.timeoutMs, () => {
+    const result = vm.withDeadline(limits.timeoutMs, () => {
       if (options.console !== false) session.installConsole();
       return body(session);
     });
+    failed = false;
+    return result;
   } catch (error) {
     let itemIndex: number | undefined;
     if (vm.alive && hooks.onFailure) {
@@ -228,7 +232,7 @@ export function runInSandbox<T>(options: SandboxRunOptions, body: (session: Sand
   } finally {
     if (vm.alive) {
       session.dispose();
-      vm.dispose();
+      retireVm(vm, { ms: performance.now() - started, failed });
     }
   }
 }
