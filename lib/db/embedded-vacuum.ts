@@ -6,9 +6,11 @@
  * planner also guesses every table's size (ANALYZE never runs either).
  *
  * The local driver calls `vacuumEmbeddedIfDue` on every poll. It vacuums and analyzes the tables that churn, **one
- * table per call**, each at most once per interval (`HETUMIND_PGLITE_VACUUM_INTERVAL_S`, default 30 s, 0 turns it off),
- * so that one pause of the database thread stays short. On real Postgres it does nothing: autovacuum is the server's
- * job.
+ * table per call**, so that one pause of the database thread stays short. A table is due once per interval
+ * (`HETUMIND_PGLITE_VACUUM_INTERVAL_S`, default 30 s, 0 turns vacuuming off), and sooner once enough executions ended
+ * since its last vacuum (`HETUMIND_PGLITE_VACUUM_AFTER_EXECUTIONS`, default 500; 0: only by time). Under load 30 s
+ * was too long: dead rows and stale statistics made an agent run 2-3 ms slower at concurrency 1 before the first
+ * pass (docs/decisions/vacuum-after-executions.md). On real Postgres it does nothing: autovacuum is the server's job.
  */
 import { sql } from "drizzle-orm";
 import type { Logger } from "../log";
@@ -34,14 +36,44 @@ export function vacuumIntervalMs(environment: Readonly<Record<string, string | u
   return DEFAULT_INTERVAL_S * 1000;
 }
 
+export const VACUUM_AFTER_VARIABLE = "HETUMIND_PGLITE_VACUUM_AFTER_EXECUTIONS";
+const DEFAULT_AFTER_EXECUTIONS = 500;
+
+/** How many ended executions make a table due before its interval (0: only the interval). A bad value keeps the default. */
+export function vacuumAfterExecutions(environment: Readonly<Record<string, string | undefined>> = process.env): number {
+  const raw = environment[VACUUM_AFTER_VARIABLE]?.trim();
+  if (raw === undefined || raw === "") return DEFAULT_AFTER_EXECUTIONS;
+  const count = Number(raw);
+  return Number.isInteger(count) && count >= 0 ? count : DEFAULT_AFTER_EXECUTIONS;
+}
+
 interface VacuumState {
   next: number;
   lastAt: Map<string, number>;
+  /** Executions ended on this database (`noteExecutionEnded`), and that count at each table's last vacuum. */
+  ended: number;
+  endedAtVacuum: Map<string, number>;
 }
 const states = new WeakMap<DatabaseHandle, VacuumState>();
 
+function stateOf(database: DatabaseHandle, now: number): VacuumState {
+  let state = states.get(database);
+  if (!state) {
+    // The first pass by time waits one interval: a server that just started has other work first.
+    state = { next: 0, lastAt: new Map(CHURNING_TABLES.map((table) => [table, now])), ended: 0, endedAtVacuum: new Map() };
+    states.set(database, state);
+  }
+  return state;
+}
+
+/** An execution ended on this database (the engine tells, at each end): its rows churned. */
+export function noteExecutionEnded(database: DatabaseHandle): void {
+  if (database.driver === "pglite") stateOf(database, Date.now()).ended += 1;
+}
+
 /**
- * Vacuums the next churning table of an embedded database if its last vacuum is at least an interval old. Returns the
+ * Vacuums the next churning table of an embedded database if its last vacuum is at least an interval old, or enough
+ * executions ended since (`noteExecutionEnded`). Returns the
  * table vacuumed (undefined when none was due, on Postgres, or when turned off). Never throws: a failure is logged and
  * the table is tried again after an interval.
  */
@@ -53,15 +85,13 @@ export async function vacuumEmbeddedIfDue(
   const interval = vacuumIntervalMs(options.environment, options.logger);
   if (interval === 0) return undefined;
   const now = options.now ?? Date.now();
-  let state = states.get(database);
-  if (!state) {
-    // The first pass waits one interval: a server that just started has other work first.
-    state = { next: 0, lastAt: new Map(CHURNING_TABLES.map((table) => [table, now])) };
-    states.set(database, state);
-  }
+  const state = stateOf(database, now);
   const table = CHURNING_TABLES[state.next];
-  if (now - (state.lastAt.get(table) ?? 0) < interval) return undefined;
+  const after = vacuumAfterExecutions(options.environment);
+  const churned = after > 0 && state.ended - (state.endedAtVacuum.get(table) ?? 0) >= after;
+  if (now - (state.lastAt.get(table) ?? 0) < interval && !churned) return undefined;
   state.lastAt.set(table, now);
+  state.endedAtVacuum.set(table, state.ended);
   state.next = (state.next + 1) % CHURNING_TABLES.length;
   const started = performance.now();
   try {

@@ -17,6 +17,7 @@ import {
 import { resolveNodeCredential } from "@/lib/credentials/resolve";
 import { clearNodeRunOutputs, nodeRunsInsertCte } from "@/lib/db/queries/node-runs";
 import { getWorkflow } from "@/lib/db/queries/workflows";
+import { noteExecutionEnded } from "@/lib/db/embedded-vacuum";
 import { runIdleWorkSoon } from "@/lib/idle-work";
 import { DEFAULT_WORKSPACE_ID, type Execution } from "@/lib/db/schema";
 import { ExecutionStateError, ExecutionTimeoutError, HetumindError, NodeExecutionError, NotFoundError } from "@/lib/errors";
@@ -452,6 +453,8 @@ export class Engine {
     first?: { runs: NodeRunRecord[]; deferred?: Execution },
   ): Promise<ExecutionOutcome> {
     const base = { workspaceId: execution.workspaceId, executionId: execution.id };
+    // Its checkpoints and its row churn: the embedded database vacuums after enough ends (lib/db/embedded-vacuum.ts).
+    noteExecutionEnded(this.options.database);
     const status: "succeeded" | "failed" | "cancelled" = state.failed ? (state.failed.code === "execution_cancelled" ? "cancelled" : "failed") : "succeeded";
     // `saveExecution: "errors"` keeps node data only for failed runs.
     const keepOutputs = status !== "succeeded" || compiled.workflow.settings.saveExecution !== "errors";

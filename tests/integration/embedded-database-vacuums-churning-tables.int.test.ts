@@ -1,11 +1,11 @@
 /**
- * PGlite runs no autovacuum (single-user mode): the local driver's poll vacuums the tables that churn, one per call and
- * each at most once per interval (lib/db/embedded-vacuum.ts). On Postgres it leaves that to the server.
+ * PGlite runs no autovacuum (single-user mode): the local driver's poll vacuums the tables that churn, one per call,
+ * each once per interval or sooner after enough executions ended (lib/db/embedded-vacuum.ts). On Postgres it leaves that to the server.
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/lib/db/client";
-import { CHURNING_TABLES, vacuumEmbeddedIfDue, vacuumIntervalMs } from "@/lib/db/embedded-vacuum";
+import { CHURNING_TABLES, noteExecutionEnded, vacuumAfterExecutions, vacuumEmbeddedIfDue, vacuumIntervalMs } from "@/lib/db/embedded-vacuum";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 
 const deadRows = async (database: TestDatabase, table: string) => {
@@ -45,6 +45,31 @@ describe("the embedded database's vacuum", () => {
     // Every table is done for this interval.
     expect(await vacuumEmbeddedIfDue(database, { now: start + 40_000 })).toBeUndefined();
     expect(await vacuumEmbeddedIfDue(database, { now: start + 60_000 })).toBe(CHURNING_TABLES[0]);
+  });
+
+  it("vacuums a table before its interval once enough executions ended since its last vacuum", async () => {
+    const fresh = await createTestDatabase({ driver: "pglite" });
+    try {
+      const environment = { HETUMIND_PGLITE_VACUUM_AFTER_EXECUTIONS: "3" };
+      const start = 2_000_000;
+      expect(await vacuumEmbeddedIfDue(fresh, { now: start, environment })).toBeUndefined();
+      noteExecutionEnded(fresh);
+      noteExecutionEnded(fresh);
+      expect(await vacuumEmbeddedIfDue(fresh, { now: start + 1_000, environment })).toBeUndefined();
+      noteExecutionEnded(fresh);
+      expect(await vacuumEmbeddedIfDue(fresh, { now: start + 1_500, environment })).toBe(CHURNING_TABLES[0]);
+      expect(await vacuumEmbeddedIfDue(fresh, { now: start + 2_000, environment })).toBe(CHURNING_TABLES[1]);
+      // The count starts again for the table vacuumed; by default (500) three ends are not enough.
+      for (const table of CHURNING_TABLES.slice(2)) expect(await vacuumEmbeddedIfDue(fresh, { now: start + 2_500, environment })).toBe(table);
+      noteExecutionEnded(fresh);
+      expect(await vacuumEmbeddedIfDue(fresh, { now: start + 3_000, environment })).toBeUndefined();
+      expect(await vacuumEmbeddedIfDue(fresh, { now: start + 3_000 })).toBeUndefined();
+      expect(vacuumAfterExecutions({})).toBe(500);
+      expect(vacuumAfterExecutions({ HETUMIND_PGLITE_VACUUM_AFTER_EXECUTIONS: "0" })).toBe(0);
+      expect(vacuumAfterExecutions({ HETUMIND_PGLITE_VACUUM_AFTER_EXECUTIONS: "many" })).toBe(500);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it("is turned off with HETUMIND_PGLITE_VACUUM_INTERVAL_S=0, and a bad value keeps the default", async () => {
