@@ -7,8 +7,9 @@
  *
  * The local driver calls `vacuumEmbeddedIfDue` on every poll. It vacuums and analyzes the tables that churn, **one
  * table per call**, so that one pause of the database thread stays short. A table is due once per interval
- * (`HETUMIND_PGLITE_VACUUM_INTERVAL_S`, default 30 s, 0 turns vacuuming off), and sooner once enough executions ended
- * since its last vacuum (`HETUMIND_PGLITE_VACUUM_AFTER_EXECUTIONS`, default 500; 0: only by time). Under load 30 s
+ * (`HETUMIND_PGLITE_VACUUM_INTERVAL_S`, default 30 s, 0 turns vacuuming off); a checkpoint table also sooner, once
+ * enough executions ended since its last vacuum (`HETUMIND_PGLITE_VACUUM_AFTER_EXECUTIONS`, default 500; 0: only by
+ * time). Under load 30 s
  * was too long: dead rows and stale statistics made an agent run 2-3 ms slower at concurrency 1 before the first
  * pass (docs/decisions/vacuum-after-executions.md). On real Postgres it does nothing: autovacuum is the server's job.
  */
@@ -18,6 +19,13 @@ import type { DatabaseHandle } from "./client";
 
 /** Tables with updates or deletes on every execution or agent run, in the order they are vacuumed. */
 export const CHURNING_TABLES = ["checkpoint_blobs", "checkpoints", "checkpoint_writes", "executions", "node_run_batches", "chat_memory_turns"] as const;
+
+/**
+ * The tables also vacuumed after `HETUMIND_PGLITE_VACUUM_AFTER_EXECUTIONS` ended executions: the checkpoint tables,
+ * whose rows each run writes and its end deletes (1-4 ms a vacuum). The others grow with every execution; their vacuum
+ * takes 30-50 ms and more as they grow, and doing it that often cost a third of the throughput at concurrency 10.
+ */
+export const VACUUMED_BY_CHURN: ReadonlySet<string> = new Set(["checkpoint_blobs", "checkpoints", "checkpoint_writes"]);
 
 export const VACUUM_INTERVAL_VARIABLE = "HETUMIND_PGLITE_VACUUM_INTERVAL_S";
 const DEFAULT_INTERVAL_S = 30;
@@ -86,13 +94,18 @@ export async function vacuumEmbeddedIfDue(
   if (interval === 0) return undefined;
   const now = options.now ?? Date.now();
   const state = stateOf(database, now);
-  const table = CHURNING_TABLES[state.next];
   const after = vacuumAfterExecutions(options.environment);
-  const churned = after > 0 && state.ended - (state.endedAtVacuum.get(table) ?? 0) >= after;
-  if (now - (state.lastAt.get(table) ?? 0) < interval && !churned) return undefined;
+  const isDue = (table: string) =>
+    now - (state.lastAt.get(table) ?? 0) >= interval || (after > 0 && VACUUMED_BY_CHURN.has(table) && state.ended - (state.endedAtVacuum.get(table) ?? 0) >= after);
+  // In turn from where the last call stopped: the first table that is due.
+  let offset = 0;
+  while (offset < CHURNING_TABLES.length && !isDue(CHURNING_TABLES[(state.next + offset) % CHURNING_TABLES.length])) offset += 1;
+  if (offset === CHURNING_TABLES.length) return undefined;
+  const index = (state.next + offset) % CHURNING_TABLES.length;
+  const table = CHURNING_TABLES[index];
   state.lastAt.set(table, now);
   state.endedAtVacuum.set(table, state.ended);
-  state.next = (state.next + 1) % CHURNING_TABLES.length;
+  state.next = (index + 1) % CHURNING_TABLES.length;
   const started = performance.now();
   try {
     await database.db.execute(sql.raw(`vacuum (analyze) ${table}`));

@@ -5,7 +5,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/lib/db/client";
-import { CHURNING_TABLES, noteExecutionEnded, vacuumAfterExecutions, vacuumEmbeddedIfDue, vacuumIntervalMs } from "@/lib/db/embedded-vacuum";
+import { CHURNING_TABLES, noteExecutionEnded, VACUUMED_BY_CHURN, vacuumAfterExecutions, vacuumEmbeddedIfDue, vacuumIntervalMs } from "@/lib/db/embedded-vacuum";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 
 const deadRows = async (database: TestDatabase, table: string) => {
@@ -47,7 +47,7 @@ describe("the embedded database's vacuum", () => {
     expect(await vacuumEmbeddedIfDue(database, { now: start + 60_000 })).toBe(CHURNING_TABLES[0]);
   });
 
-  it("vacuums a table before its interval once enough executions ended since its last vacuum", async () => {
+  it("vacuums a checkpoint table before its interval once enough executions ended since its last vacuum", async () => {
     const fresh = await createTestDatabase({ driver: "pglite" });
     try {
       const environment = { HETUMIND_PGLITE_VACUUM_AFTER_EXECUTIONS: "3" };
@@ -57,13 +57,23 @@ describe("the embedded database's vacuum", () => {
       noteExecutionEnded(fresh);
       expect(await vacuumEmbeddedIfDue(fresh, { now: start + 1_000, environment })).toBeUndefined();
       noteExecutionEnded(fresh);
-      expect(await vacuumEmbeddedIfDue(fresh, { now: start + 1_500, environment })).toBe(CHURNING_TABLES[0]);
-      expect(await vacuumEmbeddedIfDue(fresh, { now: start + 2_000, environment })).toBe(CHURNING_TABLES[1]);
-      // The count starts again for the table vacuumed; by default (500) three ends are not enough.
-      for (const table of CHURNING_TABLES.slice(2)) expect(await vacuumEmbeddedIfDue(fresh, { now: start + 2_500, environment })).toBe(table);
+      // Only the checkpoint tables go by churn, in turn, one per call; the others wait for their interval.
+      const checkpointTables = CHURNING_TABLES.filter((table) => VACUUMED_BY_CHURN.has(table));
+      expect(checkpointTables).toEqual(["checkpoint_blobs", "checkpoints", "checkpoint_writes"]);
+      for (const table of checkpointTables) expect(await vacuumEmbeddedIfDue(fresh, { now: start + 1_500, environment })).toBe(table);
+      expect(await vacuumEmbeddedIfDue(fresh, { now: start + 2_000, environment })).toBeUndefined();
+      // The count starts again for each table vacuumed.
       noteExecutionEnded(fresh);
-      expect(await vacuumEmbeddedIfDue(fresh, { now: start + 3_000, environment })).toBeUndefined();
+      noteExecutionEnded(fresh);
+      expect(await vacuumEmbeddedIfDue(fresh, { now: start + 2_500, environment })).toBeUndefined();
+      noteExecutionEnded(fresh);
+      expect(await vacuumEmbeddedIfDue(fresh, { now: start + 3_000, environment })).toBe("checkpoint_blobs");
+      // By default (500) a few ends are not enough; the interval still makes every table due.
       expect(await vacuumEmbeddedIfDue(fresh, { now: start + 3_000 })).toBeUndefined();
+      // A table not due is passed over: the others' turn comes.
+      for (const table of ["executions", "node_run_batches", "chat_memory_turns"]) expect(await vacuumEmbeddedIfDue(fresh, { now: start + 30_000 })).toBe(table);
+      expect(await vacuumEmbeddedIfDue(fresh, { now: start + 30_000 })).toBeUndefined();
+      expect(await vacuumEmbeddedIfDue(fresh, { now: start + 31_600 })).toBe("checkpoints");
       expect(vacuumAfterExecutions({})).toBe(500);
       expect(vacuumAfterExecutions({ HETUMIND_PGLITE_VACUUM_AFTER_EXECUTIONS: "0" })).toBe(0);
       expect(vacuumAfterExecutions({ HETUMIND_PGLITE_VACUUM_AFTER_EXECUTIONS: "many" })).toBe(500);
