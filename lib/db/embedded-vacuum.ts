@@ -29,30 +29,33 @@ export const VACUUMED_BY_CHURN: ReadonlySet<string> = new Set(["checkpoint_blobs
 
 export const VACUUM_INTERVAL_VARIABLE = "HETUMIND_PGLITE_VACUUM_INTERVAL_S";
 const DEFAULT_INTERVAL_S = 30;
-let warned = false;
-
-/** The interval in milliseconds (0: off). A value that is not a non-negative number is reported once and the default used. */
-export function vacuumIntervalMs(environment: Readonly<Record<string, string | undefined>> = process.env, logger?: Logger): number {
-  const raw = environment[VACUUM_INTERVAL_VARIABLE]?.trim();
-  if (raw === undefined || raw === "") return DEFAULT_INTERVAL_S * 1000;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  if (!warned) {
-    warned = true;
-    logger?.error(`${VACUUM_INTERVAL_VARIABLE} must be a number of seconds (0 turns it off); using ${DEFAULT_INTERVAL_S}`, { value: raw });
-  }
-  return DEFAULT_INTERVAL_S * 1000;
-}
-
 export const VACUUM_AFTER_VARIABLE = "HETUMIND_PGLITE_VACUUM_AFTER_EXECUTIONS";
 const DEFAULT_AFTER_EXECUTIONS = 500;
+const warned = new Set<string>();
 
-/** How many ended executions make a table due before its interval (0: only the interval). A bad value keeps the default. */
-export function vacuumAfterExecutions(environment: Readonly<Record<string, string | undefined>> = process.env): number {
-  const raw = environment[VACUUM_AFTER_VARIABLE]?.trim();
-  if (raw === undefined || raw === "") return DEFAULT_AFTER_EXECUTIONS;
-  const count = Number(raw);
-  return Number.isInteger(count) && count >= 0 ? count : DEFAULT_AFTER_EXECUTIONS;
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** A non-negative number from the environment; a value that is not one is reported once (per variable) and `fallback` used. */
+function nonNegativeSetting(environment: Environment, variable: string, fallback: number, meaning: string, logger?: Logger): number {
+  const raw = environment[variable]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (Number.isFinite(value) && value >= 0) return value;
+  if (!warned.has(variable)) {
+    warned.add(variable);
+    logger?.error(`${variable} must be ${meaning}; using ${fallback}`, { value: raw });
+  }
+  return fallback;
+}
+
+/** The interval in milliseconds (0: off). A value that is not a non-negative number is reported once and the default used. */
+export function vacuumIntervalMs(environment: Environment = process.env, logger?: Logger): number {
+  return nonNegativeSetting(environment, VACUUM_INTERVAL_VARIABLE, DEFAULT_INTERVAL_S, "a number of seconds (0 turns it off)", logger) * 1000;
+}
+
+/** How many ended executions make a checkpoint table due before its interval (0: only the interval). A bad value keeps the default. */
+export function vacuumAfterExecutions(environment: Environment = process.env, logger?: Logger): number {
+  return Math.floor(nonNegativeSetting(environment, VACUUM_AFTER_VARIABLE, DEFAULT_AFTER_EXECUTIONS, "a number of executions (0: only by time)", logger));
 }
 
 interface VacuumState {
@@ -80,21 +83,21 @@ export function noteExecutionEnded(database: DatabaseHandle): void {
 }
 
 /**
- * Vacuums the next churning table of an embedded database if its last vacuum is at least an interval old, or enough
- * executions ended since (`noteExecutionEnded`). Returns the
- * table vacuumed (undefined when none was due, on Postgres, or when turned off). Never throws: a failure is logged and
- * the table is tried again after an interval.
+ * Vacuums the next churning table of an embedded database that is due: its last vacuum is at least an interval old,
+ * or (a checkpoint table) enough executions ended since (`noteExecutionEnded`). Returns the table vacuumed (undefined
+ * when none was due, on Postgres, or when turned off). Never throws: a failure is logged and the table is tried again
+ * when it is next due.
  */
 export async function vacuumEmbeddedIfDue(
   database: DatabaseHandle,
-  options: { logger?: Logger; environment?: Readonly<Record<string, string | undefined>>; now?: number } = {},
+  options: { logger?: Logger; environment?: Environment; now?: number } = {},
 ): Promise<string | undefined> {
   if (database.driver !== "pglite") return undefined;
   const interval = vacuumIntervalMs(options.environment, options.logger);
   if (interval === 0) return undefined;
   const now = options.now ?? Date.now();
   const state = stateOf(database, now);
-  const after = vacuumAfterExecutions(options.environment);
+  const after = vacuumAfterExecutions(options.environment, options.logger);
   const isDue = (table: string) =>
     now - (state.lastAt.get(table) ?? 0) >= interval || (after > 0 && VACUUMED_BY_CHURN.has(table) && state.ended - (state.endedAtVacuum.get(table) ?? 0) >= after);
   // In turn from where the last call stopped: the first table that is due.
